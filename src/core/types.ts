@@ -1,0 +1,118 @@
+/**
+ * Plain data shared by the pure core (classify, decide, draft) and the adapters.
+ * No I/O lives here: everything is serialisable JSON.
+ */
+
+export type SourceId = 'x-mentions' | 'x-search' | 'app-store' | 'google-play';
+export type Platform = 'x' | 'app-store' | 'google-play';
+export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
+
+export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const satisfies readonly Severity[];
+
+export function platformOf(source: SourceId): Platform {
+  if (source === 'x-mentions' || source === 'x-search') {
+    return 'x';
+  }
+  return source;
+}
+
+/** Who wrote a mention. `username` is the handle without '@' (X) or the reviewer's nickname (stores). */
+export interface Author {
+  id: string;
+  username: string;
+  name: string;
+  followersCount: number | null;
+  verified: boolean;
+}
+
+/**
+ * One post or review, normalised from any source.
+ *
+ * @example
+ * { source: 'x-mentions', id: '1850000000000000001', text: '@acme my order never arrived',
+ *   lang: 'en', author: { id: '42', username: 'sam', name: 'Sam', followersCount: 120, verified: false },
+ *   createdAt: '2026-11-21T10:00:00.000Z', conversationId: '1850000000000000001', inReplyToId: null,
+ *   mentionsBrand: true, url: 'https://x.com/sam/status/1850000000000000001' }
+ */
+export interface Mention {
+  source: SourceId;
+  /** The platform's id of the post or review. */
+  id: string;
+  text: string;
+  lang: string | null;
+  author: Author;
+  createdAt: string;
+  /** Thread key: X conversation_id, or the review id for stores. A case is one conversation. */
+  conversationId: string;
+  inReplyToId: string | null;
+  /** The author @mentioned or quoted the brand ("summoned" it): the only posts X lets us auto-reply to. */
+  mentionsBrand: boolean;
+  url: string | null;
+}
+
+export type Flag =
+  | 'escalate_human'
+  | 'escalate_dm'
+  | 'private_data'
+  | 'opt_out'
+  | 'abusive'
+  | 'sarcasm_suspected'
+  | 'question'
+  | 'praise';
+
+/** Why a field of a classification has its value, in a form the desk can show. */
+export interface Reason {
+  field: 'complaint' | 'sentiment' | 'category' | 'severity' | 'flag';
+  /** The rule id, lexicon or model that contributed, e.g. 'cue:still-waiting' or 'lexicon:afinn'. */
+  rule: string;
+  /** Human-readable detail, e.g. 'matched "charged twice"'. */
+  detail: string;
+  /** Contribution to the score, when the field is scored. */
+  weight?: number;
+}
+
+export interface Classification {
+  complaint: boolean;
+  /** Calibrated probability that `complaint` is right, in [0, 1]. */
+  confidence: number;
+  /** Sentiment score in [-1, 1]; negative is unhappy. */
+  sentiment: number;
+  /** A category id from rules/, or null when none applies. */
+  category: string | null;
+  /** P0 (most urgent) to P3; null when the mention is not a complaint. */
+  severity: Severity | null;
+  flags: Flag[];
+  reasons: Reason[];
+  /** Identifies the classifier and rule set that produced this, for the audit log. */
+  classifierVersion: string;
+}
+
+/** What the classifier sees: the mention's text plus what we know about its author and thread. */
+export interface ClassifierInput {
+  text: string;
+  lang?: string | null;
+  source: SourceId;
+  author?: { followersCount?: number | null; verified?: boolean };
+  /** Earlier texts in the same conversation, oldest first, when known. */
+  thread?: string[];
+}
+
+export type Action = 'auto_reply' | 'draft_for_approval' | 'escalate_human' | 'escalate_dm' | 'ignore';
+
+export interface Decision {
+  action: Action;
+  /** Stable kebab-case reason code, e.g. 'complaint-acknowledge', 'not-a-complaint', 'keyword-hit-needs-person'. */
+  reason: string;
+  /** The rule that decided, e.g. 'default:ack-mention-complaints'. */
+  ruleId: string;
+  /** ISO time by which a first response is due, or null when none is owed. */
+  deadline: string | null;
+}
+
+export interface Draft {
+  text: string;
+  templateId: string;
+  /** twitter-text weighted length for X, plain code-point length for stores. */
+  weightedLength: number;
+  limit: number;
+}
