@@ -116,3 +116,47 @@ export interface Draft {
   weightedLength: number;
   limit: number;
 }
+
+export type CaseState =
+  | 'new'
+  | 'acknowledged'
+  | 'waiting_on_customer'
+  | 'escalated'
+  | 'resolved'
+  | 'closed'
+  | 'merged'
+  | 'invalid';
+
+export type AuditOutcome =
+  | 'stored'
+  | 'skipped'
+  | 'drafted'
+  | 'queued'
+  | 'sent'
+  | 'dry_run'
+  | 'blocked'
+  | 'escalated_human'
+  | 'escalated_dm'
+  | 'failed'
+  | 'deferred';
+
+/** One append-only record per decision or transition: who or which rule, what was sent, what the platform said. */
+export interface AuditRecord {
+  at: string;
+  caseId: string | null;
+  source: SourceId | null;
+  mentionId: string | null;
+  outcome: AuditOutcome;
+  /** Stable kebab-case reason code. */
+  reason: string;
+  /** 'earshot' for automatic decisions, else the user who acted. */
+  actor: string;
+  ruleId?: string;
+  ruleVersion?: string;
+  classifierVersion?: string;
+  severity?: Severity | null;
+  category?: string | null;
+  text?: string;
+  platformResponseId?: string;
+  detail?: string;
+}

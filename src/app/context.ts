@@ -1,0 +1,35 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '../lib/logger.js';
+import type { Classification, ClassifierInput, Draft, Platform, SourceId } from '../core/types.js';
+import type { ReplyPolicy } from '../core/decide.js';
+import type { DraftInput } from '../core/draft.js';
+import type { Source } from '../sources/types.js';
+import type { PublicReplyResponder } from '../responders/types.js';
+import type { MentionStore } from '../store/mentions.js';
+import type { CaseStore } from '../store/cases.js';
+import type { CursorStore } from '../store/cursors.js';
+import type { SentGuard } from '../store/sent-guard.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { PeopleQueue } from '../store/people-queue.js';
+import type { PostedTexts } from '../store/posted-texts.js';
+
+/** Everything the use-cases need, built once by createApp. */
+export interface AppContext {
+  logger: Logger;
+  now: () => Date;
+  dryRun: boolean;
+  brand: { id: string; handle: string; name: string };
+  policy: ReplyPolicy;
+  classify: (input: ClassifierInput) => Classification;
+  draft: (input: Omit<DraftInput, 'brand'>) => Draft;
+  sources: Map<SourceId, Source>;
+  responders: Map<Platform, PublicReplyResponder>;
+  mentions: MentionStore;
+  cases: CaseStore;
+  cursors: CursorStore;
+  sentGuard: SentGuard;
+  audit: AuditLog;
+  people: PeopleQueue;
+  postedTexts: PostedTexts;
+  queues: { triage: Queue; replies: Queue };
+}

@@ -1,0 +1,91 @@
+import type { SourceId } from '../core/types.js';
+import { jobIds } from '../queue/jobs.js';
+import { caseIdFor } from '../store/cases.js';
+import { formatAuditLine } from '../store/audit-log.js';
+import type { AppContext } from './context.js';
+
+export type PollOutcome =
+  | { status: 'deferred'; until: number }
+  | { status: 'polled'; stored: number; seen: number; skipped: number; deferUntil?: number };
+
+/**
+ * One poll of one source: fetch what is new, store each mention once, attach it to its case, queue its
+ * triage, and only then persist the cursor. Every step is idempotent, so a process killed anywhere in
+ * here loses nothing: the next poll fetches the same items again and they dedupe.
+ */
+export async function pollSource(ctx: AppContext, sourceId: SourceId, signal: AbortSignal): Promise<PollOutcome> {
+  const source = ctx.sources.get(sourceId);
+  if (source === undefined) {
+    throw new Error(`Source ${sourceId} is not registered`);
+  }
+  const log = ctx.logger.child({ source: sourceId });
+  const now = ctx.now();
+  const deferredUntil = await ctx.cursors.deferredUntil(sourceId);
+  if (deferredUntil > now.getTime()) {
+    log.debug({ until: new Date(deferredUntil).toISOString() }, 'Poll deferred by a rate limit');
+    return { status: 'deferred', until: deferredUntil };
+  }
+
+  const cursor = await ctx.cursors.get(sourceId);
+  const result = await source.poll(cursor, signal);
+
+  for (const item of result.skipped) {
+    log.warn({ itemId: item.id, reason: item.reason }, 'Skipped an item the platform sent');
+    await ctx.audit.append({
+      at: now.toISOString(),
+      caseId: null,
+      source: sourceId,
+      mentionId: item.id,
+      outcome: 'skipped',
+      reason: 'malformed-item',
+      actor: 'earshot',
+      detail: item.reason,
+    });
+  }
+
+  let stored = 0;
+  // Oldest first, so cases and the audit log read in the order things happened.
+  const ordered = [...result.mentions].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  for (const mention of ordered) {
+    const caseId = caseIdFor(mention);
+    const isNew = await ctx.mentions.add(mention, caseId, now);
+    await ctx.cases.attach(mention, now);
+    if (isNew) {
+      stored += 1;
+      const record = {
+        at: now.toISOString(),
+        caseId,
+        source: sourceId,
+        mentionId: mention.id,
+        outcome: 'stored' as const,
+        reason: 'new-mention',
+        actor: 'earshot',
+      };
+      await ctx.audit.append(record);
+      log.debug(formatAuditLine(record));
+    }
+    await ctx.queues.triage.add(
+      'triage',
+      { source: sourceId, mentionId: mention.id },
+      { jobId: jobIds.triage(sourceId, mention.id) },
+    );
+  }
+
+  if (result.nextCursor !== undefined) {
+    await ctx.cursors.set(sourceId, result.nextCursor);
+  }
+  if (result.deferUntil !== undefined && result.deferUntil > now.getTime()) {
+    await ctx.cursors.deferUntil(sourceId, result.deferUntil, now.getTime());
+    log.warn(
+      { until: new Date(result.deferUntil).toISOString() },
+      'X rate limit reached; the next poll waits for x-rate-limit-reset',
+    );
+  }
+  return {
+    status: 'polled',
+    stored,
+    seen: result.mentions.length,
+    skipped: result.skipped.length,
+    ...(result.deferUntil !== undefined ? { deferUntil: result.deferUntil } : {}),
+  };
+}

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * The environment, parsed once at startup into a frozen Config. Every key is listed in .env.example
+ * with its default. A bad value stops startup with one line naming the key and what was wrong.
+ */
+
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], {
+    error: 'must be one of on/off, true/false, 1/0, yes/no',
+  })
+  .transform((value) => ['on', 'true', '1', 'yes'].includes(value));
+
+function intIn(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+}
+
+const handle = z
+  .string()
+  .transform((value) => value.replace(/^@/, ''))
+  .pipe(z.string().regex(/^\w{1,15}$/, { error: 'must be an X handle: 1–15 letters, digits or _' }));
+
+export const Env = z
+  .object({
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+      .default('redis://127.0.0.1:6379'),
+    EARSHOT_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'must be 1–40 letters, digits, _ or - (no ":")' })
+      .default('earshot'),
+    PORT: intIn(1, 65535).default(3000),
+    SANDBOX_PORT: intIn(0, 65535).default(4010),
+    X_POLL_INTERVAL_MS: intIn(1000, 86_400_000).default(15_000),
+    X_SEARCH_INTERVAL_MS: intIn(1000, 86_400_000).default(60_000),
+    X_SEARCH_QUERIES: z.string().optional(),
+    X_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    X_API_KEY: z.string().min(1).optional(),
+    X_API_SECRET: z.string().min(1).optional(),
+    X_ACCESS_TOKEN: z.string().min(1).optional(),
+    X_ACCESS_SECRET: z.string().min(1).optional(),
+    X_OAUTH2_USER_TOKEN: z.string().min(1).optional(),
+    X_BRAND_HANDLE: handle.optional(),
+    BRAND_NAME: z.string().min(1).max(50, { error: 'must be at most 50 characters' }).optional(),
+    DEMO_TRAFFIC: onOff.default(true),
+    DRY_RUN: onOff.optional(),
+    REPLY_WINDOW_HOURS: intIn(1, 24 * 30).default(24),
+    RULES_DIR: z.string().min(1).optional(),
+    TEMPLATES_DIR: z.string().min(1).optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
+  })
+  .strip();
+
+export type Env = z.infer<typeof Env>;
+
+export interface XOAuth1Credentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+export type XCredentials =
+  | { kind: 'oauth1'; keys: XOAuth1Credentials }
+  | { kind: 'oauth2-user'; token: string };
+
+export interface Config {
+  redisUrl: string;
+  prefix: string;
+  port: number;
+  sandboxPort: number;
+  /** 'sandbox' when no X credentials are configured: earshot runs its own X API on loopback. */
+  mode: 'sandbox' | 'live';
+  demoTraffic: boolean;
+  /** Everything runs and records what it would send; nothing is posted. */
+  dryRun: boolean;
+  replyWindowHours: number;
+  x: {
+    credentials: XCredentials | null;
+    baseUrl: string | null;
+    brandHandle: string | null;
+    pollIntervalMs: number;
+    searchIntervalMs: number;
+    searchQueries: string[];
+  };
+  brandName: string | null;
+  rulesDir: string | null;
+  templatesDir: string | null;
+  logLevel: Env['LOG_LEVEL'];
+  logFormat: 'pretty' | 'json' | null;
+}
+
+function credentialsFrom(env: Env): XCredentials | null {
+  const oauth1Keys = ['X_API_KEY', 'X_API_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
+  const present = oauth1Keys.filter((key) => env[key] !== undefined);
+  if (present.length > 0 && present.length < oauth1Keys.length) {
+    const missing = oauth1Keys.filter((key) => env[key] === undefined);
+    throw new ConfigError(
+      `Invalid configuration: ${missing.join(', ')} missing — OAuth 1.0a needs all of ${oauth1Keys.join(', ')}`,
+    );
+  }
+  if (present.length === oauth1Keys.length && env.X_OAUTH2_USER_TOKEN !== undefined) {
+    throw new ConfigError(
+      'Invalid configuration: X_OAUTH2_USER_TOKEN is set as well as the OAuth 1.0a keys — set one kind of X credentials',
+    );
+  }
+  if (present.length === oauth1Keys.length) {
+    return {
+      kind: 'oauth1',
+      keys: {
+        appKey: env.X_API_KEY ?? '',
+        appSecret: env.X_API_SECRET ?? '',
+        accessToken: env.X_ACCESS_TOKEN ?? '',
+        accessSecret: env.X_ACCESS_SECRET ?? '',
+      },
+    };
+  }
+  if (env.X_OAUTH2_USER_TOKEN !== undefined) {
+    return { kind: 'oauth2-user', token: env.X_OAUTH2_USER_TOKEN };
+  }
+  return null;
+}
+
+function describeValue(raw: Record<string, string | undefined>, key: string): string {
+  const value = raw[key];
+  if (value === undefined) {
+    return 'missing';
+  }
+  if (/SECRET|TOKEN|KEY/.test(key)) {
+    return 'got a value that is not shown';
+  }
+  return `got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+}
+
+/** Parse the environment (treating empty strings as unset) into a frozen Config, or throw one ConfigError line. */
+export function parseConfig(rawEnv: Record<string, string | undefined>): Readonly<Config> {
+  const raw: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(rawEnv)) {
+    raw[key] = value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+  const parsed = Env.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(
+      `Invalid configuration: ${key} ${issue?.message ?? 'is invalid'} (${describeValue(raw, key)})`,
+    );
+  }
+  const env = parsed.data;
+  const credentials = credentialsFrom(env);
+  const mode = credentials === null ? 'sandbox' : 'live';
+  const config: Config = {
+    redisUrl: env.REDIS_URL,
+    prefix: env.EARSHOT_PREFIX,
+    port: env.PORT,
+    sandboxPort: env.SANDBOX_PORT,
+    mode,
+    demoTraffic: env.DEMO_TRAFFIC,
+    // Safe by default against the real platform; the sandbox posts for real so the loop is visible.
+    dryRun: env.DRY_RUN ?? mode === 'live',
+    replyWindowHours: env.REPLY_WINDOW_HOURS,
+    x: {
+      credentials,
+      baseUrl: env.X_API_BASE_URL ?? null,
+      brandHandle: env.X_BRAND_HANDLE ?? null,
+      pollIntervalMs: env.X_POLL_INTERVAL_MS,
+      searchIntervalMs: env.X_SEARCH_INTERVAL_MS,
+      searchQueries: (env.X_SEARCH_QUERIES ?? '')
+        .split(';')
+        .map((query) => query.trim())
+        .filter((query) => query.length > 0),
+    },
+    brandName: env.BRAND_NAME ?? null,
+    rulesDir: env.RULES_DIR ?? null,
+    templatesDir: env.TEMPLATES_DIR ?? null,
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? null,
+  };
+  for (const query of config.x.searchQueries) {
+    if (query.length > 512) {
+      throw new ConfigError(
+        `Invalid configuration: X_SEARCH_QUERIES has a query of ${query.length} characters; X allows 512`,
+      );
+    }
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) {
+      deepFreeze(inner);
+    }
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/**
+ * The composition root: the only reader of process.env, the only creator of Redis connections and X
+ * clients, the only owner of signals. Everything below receives its world as parameters.
+ */
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import pretty from 'pino-pretty';
+import { createApp, type App } from './app.js';
+import { parseConfig, type Config } from './config/env.js';
+import { loadClassifierRules } from './config/rules.js';
+import { loadTemplates } from './config/templates.js';
+import { createClassifier } from './core/classify/index.js';
+import { DEFAULT_REPLY_POLICY } from './core/decide.js';
+import { draftReply } from './core/draft.js';
+import { ConfigError } from './errors.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { packageRoot } from './lib/package-root.js';
+import { createXClient } from './lib/x-client.js';
+import { checkRedis, createRedisConnection } from './queue/connection.js';
+import { createXPublicReply } from './responders/x-public-reply/index.js';
+import { startDemoTraffic, type DemoTraffic } from './sandbox/demo-traffic.js';
+import { SANDBOX_X_CREDENTIALS, startXSandbox, type XSandbox } from './sandbox/x/index.js';
+import { createXMentionsSource } from './sources/x-mentions/index.js';
+import { createXSearchSource } from './sources/x-search/index.js';
+import type { Source } from './sources/types.js';
+import { err } from './cli/output.js';
+
+/** The sandbox brand account, used when no X credentials are configured. */
+const SANDBOX_BRAND_ID = '1700000000000000001';
+
+function buildLogger(config: Readonly<Config>): Logger {
+  const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format === 'pretty') {
+    return createLogger(
+      { level: config.logLevel },
+      pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,name' }),
+    );
+  }
+  return createLogger({ level: config.logLevel });
+}
+
+function loadConfigOrExit(): Readonly<Config> {
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+async function requireRedis(config: Readonly<Config>): Promise<void> {
+  const problem = await checkRedis(config.redisUrl);
+  if (problem === null) {
+    return;
+  }
+  err(
+    `Cannot reach Redis at ${config.redisUrl} (${problem}). Start one with \`docker compose up -d redis\` ` +
+      'or `redis-server --daemonize yes`, or point REDIS_URL at a running Redis.',
+  );
+  process.exit(69);
+}
+
+async function startCommand(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = buildLogger(config);
+  await requireRedis(config);
+
+  const root = packageRoot();
+  let classify: ReturnType<typeof createClassifier>;
+  let templates: ReturnType<typeof loadTemplates>;
+  try {
+    classify = createClassifier(loadClassifierRules(resolve(config.rulesDir ?? `${root}/rules`)));
+    templates = loadTemplates(resolve(config.templatesDir ?? `${root}/templates`));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+
+  let sandbox: XSandbox | null = null;
+  let demo: DemoTraffic | null = null;
+  let brand: { id: string; handle: string; name: string };
+  let client: ReturnType<typeof createXClient>;
+  let searchQueries = config.x.searchQueries;
+  if (config.x.credentials === null) {
+    const handle = config.x.brandHandle ?? 'acme';
+    brand = { id: SANDBOX_BRAND_ID, handle, name: config.brandName ?? 'Acme' };
+    sandbox = await startXSandbox({
+      brand: { id: brand.id, username: handle, name: brand.name },
+      port: config.sandboxPort,
+      logger: logger.child({ component: 'sandbox' }),
+    });
+    client = createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, sandbox.url);
+    if (searchQueries.length === 0) {
+      searchQueries = [`${handle} -is:retweet`];
+    }
+    logger.info(
+      { sandbox: sandbox.url, dryRun: config.dryRun },
+      'Sandbox mode: no X credentials set, so earshot runs its own X API on loopback',
+    );
+  } else {
+    client = createXClient(config.x.credentials, config.x.baseUrl);
+    const me = await client.v2.me();
+    if (config.x.brandHandle !== null && me.data.username.toLowerCase() !== config.x.brandHandle.toLowerCase()) {
+      err(
+        `X_BRAND_HANDLE is @${config.x.brandHandle} but the X credentials belong to @${me.data.username}; fix one of them`,
+      );
+      process.exit(78);
+    }
+    brand = { id: me.data.id, handle: me.data.username, name: config.brandName ?? me.data.name };
+    logger.info({ brand: brand.handle, dryRun: config.dryRun }, 'Live mode: talking to the X API');
+  }
+
+  const now = () => new Date();
+  const nowMs = () => Date.now();
+  const readOnly = client.readOnly;
+  const sources: Array<{ source: Source; everyMs: number }> = [
+    {
+      source: createXMentionsSource({ client: readOnly, brand, logger, now: nowMs }),
+      everyMs: config.x.pollIntervalMs,
+    },
+  ];
+  if (searchQueries.length > 0) {
+    sources.push({
+      source: createXSearchSource({ client: readOnly, brand, queries: searchQueries, logger, now: nowMs }),
+      everyMs: config.x.searchIntervalMs,
+    });
+  }
+
+  const app: App = createApp({
+    prefix: config.prefix,
+    logger,
+    connect: (role) => createRedisConnection(config.redisUrl, role, logger),
+    now,
+    dryRun: config.dryRun,
+    brand,
+    policy: { ...DEFAULT_REPLY_POLICY, replyWindowHours: config.replyWindowHours },
+    classify,
+    draft: (input) => draftReply(templates, { ...input, brand: { name: brand.name, handle: brand.handle } }),
+    sources,
+    responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
+  });
+  await app.start();
+  logger.info(
+    { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },
+    'earshot is listening',
+  );
+  if (sandbox !== null && config.demoTraffic) {
+    demo = startDemoTraffic({ sandboxUrl: sandbox.url, everyMs: 4000, logger });
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ signal }, 'Shutting down: pollers, workers, sandbox, Redis');
+    demo?.stop();
+    await app.stop();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function buildProgram(): Command {
+  const program = new Command('earshot').description(
+    'Hears complaints on X and in app stores and acknowledges each one, safely.',
+  );
+  program
+    .command('start')
+    .description('run every role (pollers, workers) in one process; sandbox mode without X credentials')
+    .action(startCommand);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,13 @@
+import type { Platform } from '../core/types.js';
+
+/**
+ * A thin outbound channel: one vendor call, errors mapped to src/errors.ts. Checks, guards and audit
+ * live in the use-case (src/app/send-reply.ts); retries live on the queue.
+ *
+ * @example
+ * const { platformId } = await responders.get('x')!.reply({ inReplyToId: '1860000000000000001', text: 'Hi Sam…' });
+ */
+export interface PublicReplyResponder {
+  platform: Platform;
+  reply(request: { inReplyToId: string; text: string }): Promise<{ platformId: string }>;
+}

@@ -1,0 +1,30 @@
+import type { Mention, SourceId } from '../core/types.js';
+
+/** An item the source could not turn into a Mention; logged and skipped, never fatal for its batch. */
+export interface SkippedItem {
+  id: string | null;
+  reason: string;
+}
+
+export interface PollResult {
+  mentions: Mention[];
+  skipped: SkippedItem[];
+  /** The cursor to persist once the batch is stored; undefined keeps the old one (e.g. an incomplete batch). */
+  nextCursor: string | undefined;
+  /** Epoch ms before which the platform must not be called again (rate limit exhausted), if any. */
+  deferUntil?: number;
+}
+
+/**
+ * One platform feed. `poll` is read-only: it fetches what is new since `cursor` and returns it; the
+ * caller stores the batch and only then persists `nextCursor`.
+ *
+ * @example
+ * const result = await source.poll(await cursors.get(source.id), signal);
+ * await store(result.mentions);
+ * if (result.nextCursor) await cursors.set(source.id, result.nextCursor);
+ */
+export interface Source {
+  id: SourceId;
+  poll(cursor: string | undefined, signal: AbortSignal): Promise<PollResult>;
+}

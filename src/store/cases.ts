@@ -1,0 +1,97 @@
+import type { Redis } from 'ioredis';
+import { platformOf, type CaseState, type Mention } from '../core/types.js';
+import type { RedisKeys } from './keys.js';
+
+export interface CaseRecord {
+  id: string;
+  platform: string;
+  conversationId: string;
+  state: CaseState;
+  createdAt: string;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  mentionCount: number;
+}
+
+/** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
+export function caseIdFor(mention: Pick<Mention, 'source' | 'conversationId'>): string {
+  return `${platformOf(mention.source)}-${mention.conversationId}`;
+}
+
+export function createCaseStore(redis: Redis, keys: RedisKeys) {
+  async function get(caseId: string): Promise<CaseRecord | null> {
+    const [hash, mentionCount] = await Promise.all([
+      redis.hgetall(keys.case(caseId)),
+      redis.zcard(keys.caseMentions(caseId)),
+    ]);
+    if (hash.id === undefined) {
+      return null;
+    }
+    return {
+      id: hash.id,
+      platform: hash.platform ?? '',
+      conversationId: hash.conversationId ?? '',
+      state: (hash.state ?? 'new') as CaseState,
+      createdAt: hash.createdAt ?? '',
+      firstResponseAt: hash.firstResponseAt ?? null,
+      resolvedAt: hash.resolvedAt ?? null,
+      mentionCount,
+    };
+  }
+
+  return {
+    get,
+
+    /** Attaches a mention to its conversation's case, creating the case on first sight. Idempotent. */
+    async attach(mention: Mention, now: Date): Promise<{ caseId: string; created: boolean }> {
+      const caseId = caseIdFor(mention);
+      const key = keys.case(caseId);
+      const created = await redis.hsetnx(key, 'id', caseId);
+      const tx = redis.multi();
+      if (created === 1) {
+        tx.hset(key, {
+          platform: platformOf(mention.source),
+          conversationId: mention.conversationId,
+          state: 'new',
+          createdAt: now.toISOString(),
+        });
+        tx.zadd(keys.cases(), now.getTime(), caseId);
+      }
+      tx.zadd(keys.caseMentions(caseId), Date.parse(mention.createdAt) || now.getTime(), `${mention.source}:${mention.id}`);
+      await tx.exec();
+      return { caseId, created: created === 1 };
+    },
+
+    /**
+     * Claims the case's one automated acknowledgment. Returns false when another mention of the same
+     * conversation already claimed it, so a thread never gets a second automated reply.
+     */
+    async claimAcknowledgement(caseId: string, mentionKey: string): Promise<boolean> {
+      const claimed = await redis.hsetnx(keys.case(caseId), 'ackClaimedBy', mentionKey);
+      if (claimed === 1) {
+        return true;
+      }
+      return (await redis.hget(keys.case(caseId), 'ackClaimedBy')) === mentionKey;
+    },
+
+    async isAcknowledgementClaimed(caseId: string): Promise<boolean> {
+      return (await redis.hexists(keys.case(caseId), 'ackClaimedBy')) === 1;
+    },
+
+    /** Records the first public response; a case moves new → acknowledged. */
+    async markAcknowledged(caseId: string, now: Date): Promise<void> {
+      const key = keys.case(caseId);
+      await redis.hsetnx(key, 'firstResponseAt', now.toISOString());
+      const state = await redis.hget(key, 'state');
+      if (state === 'new') {
+        await redis.hset(key, 'state', 'acknowledged');
+      }
+    },
+
+    async list(limit = 100): Promise<string[]> {
+      return redis.zrevrange(keys.cases(), 0, limit - 1);
+    },
+  };
+}
+
+export type CaseStore = ReturnType<typeof createCaseStore>;

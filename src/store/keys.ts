@@ -1,0 +1,22 @@
+import type { Platform, SourceId } from '../core/types.js';
+
+/** Every Redis key earshot writes, in one place, under the configured prefix. */
+export function redisKeys(prefix: string) {
+  return {
+    mention: (source: SourceId, id: string) => `${prefix}:mention:${source}:${id}`,
+    cursor: (name: string) => `${prefix}:cursor:${name}`,
+    pollDeferredUntil: (name: string) => `${prefix}:poll-deferred:${name}`,
+    case: (caseId: string) => `${prefix}:case:${caseId}`,
+    caseMentions: (caseId: string) => `${prefix}:case:${caseId}:mentions`,
+    cases: () => `${prefix}:cases`,
+    sentGuard: (platform: Platform, postId: string) => `${prefix}:sent:${platform}:${postId}`,
+    postedTexts: (platform: Platform) => `${prefix}:posted-texts:${platform}`,
+    audit: () => `${prefix}:audit`,
+    caseAudit: (caseId: string) => `${prefix}:audit:case:${caseId}`,
+    needsPerson: () => `${prefix}:needs-person`,
+    needsPersonItem: (itemId: string) => `${prefix}:needs-person:${itemId}`,
+    brandAccount: () => `${prefix}:brand:x`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

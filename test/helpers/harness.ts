@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
+import { loadClassifierRules } from '../../src/config/rules.js';
+import { loadTemplates } from '../../src/config/templates.js';
+import { createClassifier } from '../../src/core/classify/index.js';
+import { DEFAULT_REPLY_POLICY } from '../../src/core/decide.js';
+import { draftReply } from '../../src/core/draft.js';
+import { packageRoot } from '../../src/lib/package-root.js';
+import { createXClient } from '../../src/lib/x-client.js';
+import { createRedisConnection } from '../../src/queue/connection.js';
+import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
+import type { PublicReplyResponder } from '../../src/responders/types.js';
+import {
+  SANDBOX_X_CREDENTIALS,
+  startXSandbox,
+  type XSandbox,
+  type XSandboxOptions,
+} from '../../src/sandbox/x/index.js';
+import { createXMentionsSource } from '../../src/sources/x-mentions/index.js';
+import { createXSearchSource } from '../../src/sources/x-search/index.js';
+import { captureLogs, type CapturedLog } from './log-capture.js';
+import { deletePrefix, REDIS_URL, uniquePrefix } from './redis.js';
+
+export const BRAND = { id: '1700000000000000001', handle: 'acme', name: 'Acme' };
+
+const root = packageRoot();
+const rules = loadClassifierRules(`${root}/rules`);
+const templates = loadTemplates(`${root}/templates`);
+
+export interface HarnessOptions {
+  clock?: () => number;
+  sandbox?: Partial<Omit<XSandboxOptions, 'brand'>>;
+  searchQueries?: string[];
+  dryRun?: boolean;
+  /** Wraps the real X responder, e.g. to simulate a process dying mid-call. */
+  wrapResponder?: (real: PublicReplyResponder) => PublicReplyResponder;
+  draft?: AppDeps['draft'];
+  workers?: AppDeps['workers'];
+}
+
+export interface Harness {
+  prefix: string;
+  sandbox: XSandbox;
+  app: App;
+  logs: CapturedLog[];
+  redis: Redis;
+  /** Builds a new app over the same Redis prefix and sandbox, as a restarted process would. */
+  newApp(overrides?: Partial<HarnessOptions>): App;
+  mention(text: string, author?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<string>;
+  post(text: string, author?: Record<string, unknown>): Promise<string>;
+  brandPosts(): Promise<Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>>;
+  close(): Promise<void>;
+}
+
+async function adminPost(sandbox: XSandbox, path: string, body: unknown): Promise<string> {
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) {
+    throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  }
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The real thing, wired as main.ts wires it: sandbox over HTTP, real client, real Redis, own prefix. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const prefix = uniquePrefix();
+  const clock = options.clock ?? Date.now;
+  const sandbox = await startXSandbox({ brand: { id: BRAND.id, username: BRAND.handle, name: BRAND.name }, port: 0, now: clock, ...options.sandbox });
+  const { logger, lines } = captureLogs();
+  const client = createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, sandbox.url);
+  const redis = new Redis(REDIS_URL);
+  const apps: App[] = [];
+
+  function newApp(overrides: Partial<HarnessOptions> = {}): App {
+    const merged = { ...options, ...overrides };
+    const real = createXPublicReply({ client: client.readWrite, now: clock });
+    const searchQueries = merged.searchQueries ?? [];
+    const app = createApp({
+      prefix,
+      logger,
+      connect: (role) => createRedisConnection(REDIS_URL, role, logger),
+      now: () => new Date(clock()),
+      dryRun: merged.dryRun ?? false,
+      brand: BRAND,
+      policy: DEFAULT_REPLY_POLICY,
+      classify: createClassifier(rules),
+      draft: merged.draft ?? ((input) => draftReply(templates, { ...input, brand: { name: BRAND.name, handle: BRAND.handle } })),
+      sources: [
+        { source: createXMentionsSource({ client: client.readOnly, brand: BRAND, logger, now: clock }), everyMs: 3_600_000 },
+        ...(searchQueries.length > 0
+          ? [{ source: createXSearchSource({ client: client.readOnly, brand: BRAND, queries: searchQueries, logger, now: clock }), everyMs: 3_600_000 }]
+          : []),
+      ],
+      responders: [merged.wrapResponder ? merged.wrapResponder(real) : real],
+      ...(merged.workers ? { workers: merged.workers } : {}),
+    });
+    apps.push(app);
+    return app;
+  }
+
+  const app = newApp();
+  return {
+    prefix,
+    sandbox,
+    app,
+    logs: lines,
+    redis,
+    newApp,
+    mention: (text, author = { username: 'sam', name: 'Sam Rivera' }, extra = {}) =>
+      adminPost(sandbox, '/__sandbox/x/mentions', { text, author, lang: 'en', ...extra }),
+    post: (text, author = { username: 'kim', name: 'Kim' }) =>
+      adminPost(sandbox, '/__sandbox/x/posts', { text, author, lang: 'en' }),
+    async brandPosts() {
+      const response = await fetch(`${sandbox.url}/__sandbox/x/posts?by=brand`);
+      return ((await response.json()) as { data: Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }> }).data;
+    },
+    async close() {
+      for (const each of apps) {
+        await each.stop().catch(() => undefined);
+      }
+      await sandbox.close();
+      redis.disconnect();
+      await deletePrefix(prefix);
+    },
+  };
+}
