@@ -180,7 +180,7 @@ export function createApp(deps: AppDeps): App {
 
   async function isIdle(): Promise<boolean> {
     for (const queue of [queues.triage, queues.replies]) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       if (Object.values(counts).some((count) => count > 0)) {
         return false;
       }

@@ -6,10 +6,29 @@ import {
   PolicyBlocked,
   TransientNetworkError,
 } from '../errors.js';
-import { platformOf, type AuditRecord } from '../core/types.js';
+import { platformOf, type AuditRecord, type Mention } from '../core/types.js';
+import type { PersonItem } from '../store/people-queue.js';
 import type { SendReplyJob } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
 import type { AppContext } from './context.js';
+
+function personItem(job: SendReplyJob, mention: Mention, reason: string, now: Date): PersonItem {
+  return {
+    id: `${reason}-${job.source}-${job.mentionId}`,
+    caseId: job.caseId,
+    reason,
+    at: now.toISOString(),
+    mention: {
+      source: mention.source,
+      id: mention.id,
+      text: mention.text,
+      author: mention.author,
+      url: mention.url,
+      createdAt: mention.createdAt,
+    },
+    classification: null,
+  };
+}
 
 export type SendOutcome =
   | { status: 'sent'; platformId: string }
@@ -78,21 +97,7 @@ export async function sendReply(ctx: AppContext, job: SendReplyJob): Promise<Sen
     return { status: 'already_sent', platformId: guard.platformId };
   }
   if (guard.state === 'pending') {
-    await ctx.people.add({
-      id: `outcome-unknown-${job.source}-${job.mentionId}`,
-      caseId: job.caseId,
-      reason: 'reply-outcome-unknown',
-      at: now.toISOString(),
-      mention: {
-        source: stored.mention.source,
-        id: stored.mention.id,
-        text: stored.mention.text,
-        author: stored.mention.author,
-        url: stored.mention.url,
-        createdAt: stored.mention.createdAt,
-      },
-      classification: null,
-    });
+    await ctx.people.add(personItem(job, stored.mention, 'reply-outcome-unknown', now));
     await record({
       ...base,
       outcome: 'failed',
@@ -115,13 +120,13 @@ export async function sendReply(ctx: AppContext, job: SendReplyJob): Promise<Sen
       await ctx.sentGuard.release(platform, job.mentionId);
     }
     const code = error instanceof EarshotError ? error.code : 'unexpected-error';
+    const reason = error instanceof PolicyBlocked ? error.reason : code;
     const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
-    await record({
-      ...base,
-      outcome,
-      reason: error instanceof PolicyBlocked ? error.reason : code,
-      detail: error instanceof Error ? error.message : String(error),
-    });
+    await record({ ...base, outcome, reason, detail: error instanceof Error ? error.message : String(error) });
+    if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
+      // Final for this text: a person answers instead, so the complaint is not left unanswered.
+      await ctx.people.add(personItem(job, stored.mention, reason, now));
+    }
     throw error;
   }
   const sentAt = ctx.now();

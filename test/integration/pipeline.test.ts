@@ -1,0 +1,321 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createXClient } from '../../src/lib/x-client.js';
+import type { PublicReplyResponder } from '../../src/responders/types.js';
+import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('Timed out waiting');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('X mentions → first replies (real Redis, real client, sandbox over HTTP)', () => {
+  it('replies exactly once to an injected complaint, personalised, and records the decision', async () => {
+    harness = await startHarness();
+    const postId = await harness.mention('@acme I was charged twice for my order and nobody answers', {
+      username: 'sam',
+      name: 'Sam Rivera',
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const posts = await harness.brandPosts();
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.in_reply_to_tweet_id).toBe(postId);
+    expect(posts[0]?.text).toContain('Sam');
+    expect(posts[0]?.text).not.toMatch(/https?:\/\//);
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    expect(audit.map((record) => record.outcome)).toEqual(['stored', 'queued', 'sent']);
+    expect(audit[2]?.platformResponseId).toBe(posts[0]?.id);
+    const guard = await harness.app.context.sentGuard.get('x', postId);
+    expect(guard).toMatchObject({ state: 'sent', platformId: posts[0]?.id });
+    const decisionLine = harness.logs.find((line) => line.msg.startsWith('SENT reply-posted'));
+    expect(decisionLine?.msg).toContain(`x-mentions/${postId}`);
+  });
+
+  it('gives praise, questions and noise no complaint acknowledgment', async () => {
+    harness = await startHarness();
+    await harness.mention('@acme love the new dark mode, great work!');
+    await harness.mention('@acme what time do you open on Sundays?');
+    await harness.mention('@acme watching the game tonight');
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    expect(await harness.brandPosts()).toEqual([]);
+    const audit = await harness.app.context.audit.list();
+    expect(audit.filter((record) => record.outcome === 'skipped').map((record) => record.reason)).toEqual([
+      'not-a-complaint',
+      'not-a-complaint',
+      'not-a-complaint',
+    ]);
+  });
+
+  it('sends distinct texts to many complaints, so X never sees a duplicate', async () => {
+    harness = await startHarness();
+    const names = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana'];
+    for (const name of names) {
+      await harness.mention('@acme the app keeps crashing and I lost my work', {
+        username: name.toLowerCase(),
+        name,
+      });
+    }
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const texts = (await harness.brandPosts()).map((post) => post.text);
+    expect(texts).toHaveLength(names.length);
+    expect(new Set(texts).size).toBe(names.length);
+  });
+
+  it('acknowledges a thread once: the author’s follow-up in the same conversation gets no second reply', async () => {
+    harness = await startHarness();
+    const first = await harness.mention('@acme my parcel is a week late and tracking has not moved');
+    await harness.mention('@acme still waiting, this is ridiculous', { username: 'sam', name: 'Sam' }, {
+      in_reply_to_tweet_id: first,
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const posts = await harness.brandPosts();
+    expect(posts).toHaveLength(1);
+    const audit = await harness.app.context.audit.forCase(`x-${first}`);
+    expect(audit.filter((record) => record.reason === 'case-already-acknowledged')).toHaveLength(1);
+  });
+
+  it('survives a restart: neither re-replies nor skips mentions, and resumes from the stored cursor', async () => {
+    harness = await startHarness();
+    const before = [
+      await harness.mention('@acme I cannot log in since this morning', { username: 'ann', name: 'Ann' }),
+      await harness.mention('@acme my refund still has not arrived', { username: 'bo', name: 'Bo' }),
+    ];
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    await harness.app.stop();
+    const after = [
+      await harness.mention('@acme the checkout page is broken for me', { username: 'cy', name: 'Cy' }),
+      await harness.mention('@acme order arrived damaged, really disappointed', { username: 'di', name: 'Di' }),
+    ];
+    const restarted = harness.newApp();
+    await restarted.start({ schedule: false });
+
+    await restarted.pollOnce('x-mentions');
+    await restarted.drain();
+    await restarted.pollOnce('x-mentions');
+    await restarted.drain();
+
+    const posts = await harness.brandPosts();
+    expect(posts.map((post) => post.in_reply_to_tweet_id).sort()).toEqual([...before, ...after].sort());
+    const mentionCalls = harness.sandbox
+      .requests()
+      .filter((request) => request.method === 'GET' && request.path.endsWith('/mentions'));
+    expect(mentionCalls[0]?.query.since_id).toBeUndefined();
+    expect(mentionCalls[1]?.query.since_id).toBe(before[1]);
+  });
+
+  it('loses nothing when a process dies after storing mentions but before triaging them', async () => {
+    harness = await startHarness();
+    const postId = await harness.mention('@acme the app crashes every time I open it');
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.stop();
+    const restarted = harness.newApp();
+
+    await restarted.start({ schedule: false });
+    await restarted.drain();
+
+    const posts = await harness.brandPosts();
+    expect(posts.map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
+  });
+
+  it('never posts twice when a worker dies between the platform call and recording it', async () => {
+    let calls = 0;
+    const dieAfterPosting = (real: PublicReplyResponder): PublicReplyResponder => ({
+      platform: real.platform,
+      async reply(request) {
+        calls += 1;
+        await real.reply(request);
+        return new Promise<never>(() => undefined);
+      },
+    });
+    harness = await startHarness({
+      wrapResponder: dieAfterPosting,
+      workers: { lockDuration: 1000, stalledInterval: 500 },
+    });
+    const postId = await harness.mention('@acme my payment failed but the money left my account');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await waitFor(async () => (calls > 0 ? true : undefined));
+    await harness.app.stop({ force: true });
+    const restarted = harness.newApp({ wrapResponder: undefined, workers: { lockDuration: 1000, stalledInterval: 500 } });
+
+    await restarted.start({ schedule: false });
+    const unknown = await waitFor(async () => {
+      const items = await restarted.context.people.list();
+      return items.find((item) => item.reason === 'reply-outcome-unknown');
+    });
+    await restarted.drain();
+
+    expect(unknown.mention.id).toBe(postId);
+    expect(await harness.brandPosts()).toHaveLength(1);
+    const audit = await restarted.context.audit.forCase(`x-${postId}`);
+    expect(audit.map((record) => record.reason)).toContain('reply-outcome-unknown');
+  });
+
+  it('defers polling on a 429 until x-rate-limit-reset, without crashing', async () => {
+    let now = Date.parse('2026-11-21T12:00:00.000Z');
+    harness = await startHarness({
+      clock: () => now,
+      sandbox: { limits: { mentions: { perUser15m: 2, perApp15m: 450 } } },
+    });
+    await harness.mention('@acme my order never arrived');
+
+    const first = await harness.app.pollOnce('x-mentions');
+    const second = await harness.app.pollOnce('x-mentions');
+    const limited = await harness.app.pollOnce('x-mentions');
+    const deferred = await harness.app.pollOnce('x-mentions');
+    const callsWhileDeferred = harness.sandbox.requests().filter((r) => r.path.endsWith('/mentions')).length;
+    now += 15 * 60_000 + 1000;
+    const resumed = await harness.app.pollOnce('x-mentions');
+
+    expect(first).toMatchObject({ status: 'polled', stored: 1 });
+    expect(second).toMatchObject({ status: 'polled' });
+    expect(second.status === 'polled' && second.deferUntil).toBeGreaterThan(Date.parse('2026-11-21T12:00:00.000Z'));
+    expect(limited.status).toBe('deferred');
+    expect(deferred.status).toBe('deferred');
+    expect(callsWhileDeferred).toBe(2);
+    expect(resumed).toMatchObject({ status: 'polled', stored: 0 });
+  });
+
+  it('records a 429 that arrives anyway and defers the next poll to the reset time', async () => {
+    let now = Date.parse('2026-11-21T12:00:00.000Z');
+    harness = await startHarness({
+      clock: () => now,
+      sandbox: { limits: { mentions: { perUser15m: 1, perApp15m: 450 } } },
+    });
+    // Another client of the same account spends the window first.
+    await fetch(`${harness.sandbox.url}/__sandbox/x/limits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mentions: { perUser15m: 0, perApp15m: 450 } }),
+    });
+
+    const limited = await harness.app.pollOnce('x-mentions');
+    const statuses = harness.sandbox.requests().map((request) => request.status);
+    now += 16 * 60_000;
+
+    expect(statuses).toEqual([429]);
+    expect(limited).toMatchObject({ status: 'polled', stored: 0 });
+    expect(limited.status === 'polled' && limited.deferUntil).toBeGreaterThan(Date.parse('2026-11-21T12:00:00.000Z'));
+    expect(await harness.app.context.cursors.deferredUntil('x-mentions')).toBeGreaterThan(0);
+  });
+
+  it('records a duplicate-content 403 once and does not retry it in a loop', async () => {
+    const fixed = 'We are sorry about this and are looking into it now.';
+    harness = await startHarness({
+      draft: () => ({ text: fixed, templateId: 'test-fixed', weightedLength: fixed.length, limit: 280 }),
+    });
+    // A person already posted this exact text from the brand account, outside earshot.
+    await createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, harness.sandbox.url).v2.tweet(fixed);
+    const postId = await harness.mention('@acme my delivery is two weeks late', { username: 'new', name: 'New' });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const postCalls = harness.sandbox
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path === '/2/tweets');
+    expect(postCalls.map((call) => call.status)).toEqual([201, 403]);
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    expect(audit.filter((record) => record.reason === 'duplicate-content')).toHaveLength(1);
+    const people = await harness.app.context.people.list();
+    expect(people.map((item) => item.reason)).toContain('duplicate-content');
+  });
+
+  it('never replies to a keyword-only hit; it lands on the needs-a-person list with its classification', async () => {
+    harness = await startHarness({ searchQueries: ['acme -is:retweet'] });
+    const hit = await harness.post('ugh acme delivery late again, never ordering from them again');
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-search');
+    await harness.app.drain();
+
+    expect(await harness.brandPosts()).toEqual([]);
+    const people = await harness.app.context.people.list();
+    expect(people).toHaveLength(1);
+    expect(people[0]).toMatchObject({
+      reason: 'keyword-hit-needs-person',
+      mention: { id: hit, source: 'x-search' },
+      classification: { complaint: true },
+    });
+  });
+
+  it('logs and skips malformed items without losing the rest of the batch', async () => {
+    harness = await startHarness();
+    const good1 = await harness.mention('@acme my card was charged but the order failed', { username: 'g1', name: 'G1' });
+    await fetch(`${harness.sandbox.url}/__sandbox/x/mentions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ raw: { author_id: '999', edit_history_tweet_ids: [] } }),
+    });
+    await fetch(`${harness.sandbox.url}/__sandbox/x/mentions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ raw: { text: '@acme who am I', author_id: '4242424242' } }),
+    });
+    const good2 = await harness.mention('@acme I still cannot reset my password', { username: 'g2', name: 'G2' });
+    await harness.app.start({ schedule: false });
+
+    const outcome = await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    expect(outcome).toMatchObject({ status: 'polled', stored: 2, skipped: 2 });
+    const replied = (await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id).sort();
+    expect(replied).toEqual([good1, good2].sort());
+    const warnings = harness.logs.filter((line) => line.msg === 'Skipped an item the platform sent');
+    expect(warnings.map((line) => line.reason)).toEqual([
+      expect.stringContaining('malformed post: text'),
+      expect.stringContaining('unknown author 4242424242'),
+    ]);
+  });
+
+  it('posts nothing in dry-run mode but records exactly what would have been sent', async () => {
+    harness = await startHarness({ dryRun: true });
+    const postId = await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    expect(await harness.brandPosts()).toEqual([]);
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    const dryRun = audit.find((record) => record.outcome === 'dry_run');
+    expect(dryRun?.text).toEqual(audit.find((record) => record.outcome === 'queued')?.text);
+  });
+});
