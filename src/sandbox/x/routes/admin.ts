@@ -1,0 +1,214 @@
+import type { z } from 'zod';
+
+import {
+  AdminLimits,
+  AdminPost,
+  AdminRawPost,
+  describeIssues,
+  type AdminPost as AdminPostBody,
+} from '../admin-schema.js';
+import {
+  jsonResponse,
+  parseJsonBody,
+  type SandboxHttpRequest,
+  type SandboxHttpResponse,
+} from '../http.js';
+import type { RateLimiter } from '../rate-limit.js';
+import {
+  addPost,
+  brandPostToQuote,
+  mentionsHandle,
+  newPostId,
+  newestFirst,
+  rawSortKey,
+  resetState,
+  upsertUser,
+  type SandboxState,
+} from '../state.js';
+import type { SandboxRequestLog, XRateLimits } from '../types.js';
+
+export const ADMIN_PREFIX = '/__sandbox/x';
+
+export interface AdminContext {
+  state: SandboxState;
+  limiter: RateLimiter;
+  log: SandboxRequestLog[];
+}
+
+function adminError(messages: string[]): SandboxHttpResponse {
+  return jsonResponse(400, {
+    error: 'invalid-request',
+    message: messages.join('; '),
+    issues: messages,
+  });
+}
+
+function parseBody<T>(
+  request: SandboxHttpRequest,
+  schema: z.ZodType<T>,
+): { ok: true; value: T } | { ok: false; response: SandboxHttpResponse } {
+  const body = parseJsonBody(request);
+  if (!body.ok) {
+    return { ok: false, response: adminError([body.message]) };
+  }
+  const parsed = schema.safeParse(body.value);
+  if (!parsed.success) {
+    return { ok: false, response: adminError(describeIssues(parsed.error)) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function storePost(
+  state: SandboxState,
+  body: AdminPostBody,
+  kind: 'mention' | 'public',
+): SandboxHttpResponse {
+  if (body.author.username.toLowerCase() === state.brand.username.toLowerCase()) {
+    return adminError([
+      'author.username: is the brand account; the brand posts through POST /2/tweets',
+    ]);
+  }
+  const parent =
+    body.in_reply_to_tweet_id === undefined
+      ? undefined
+      : state.posts.get(body.in_reply_to_tweet_id);
+  if (body.in_reply_to_tweet_id !== undefined && !parent) {
+    return adminError([`in_reply_to_tweet_id: no post with id ${body.in_reply_to_tweet_id}`]);
+  }
+  const mentions = mentionsHandle(body.text, state.brand.username);
+  if (kind === 'public' && (mentions || body.quote_of_brand_post)) {
+    return adminError([
+      `text: a post that mentions or quotes @${state.brand.username} belongs in POST ${ADMIN_PREFIX}/mentions`,
+    ]);
+  }
+  // A quote summons the brand without a mention, so quotes keep their text as given.
+  const text =
+    kind === 'mention' && !mentions && !body.quote_of_brand_post
+      ? `@${state.brand.username} ${body.text}`
+      : body.text;
+  const quoted = body.quote_of_brand_post ? brandPostToQuote(state) : undefined;
+  const author = upsertUser(state, body.author);
+  const { id, sortKey } = newPostId(state);
+  addPost(state, {
+    id,
+    sortKey,
+    kind,
+    text,
+    authorId: author.id,
+    createdAt: body.created_at === undefined ? state.now() : Date.parse(body.created_at),
+    lang: body.lang ?? 'en',
+    conversationId: body.conversation_id ?? parent?.conversationId ?? id,
+    inReplyToTweetId: parent?.id ?? null,
+    inReplyToUserId: parent?.authorId ?? null,
+    quotedTweetId: quoted?.id ?? null,
+    seed: false,
+  });
+  return jsonResponse(201, { id, author_id: author.id });
+}
+
+function storeRaw(state: SandboxState, body: z.infer<typeof AdminRawPost>): SandboxHttpResponse {
+  const { id, sortKey } = rawSortKey(state, body.raw.id);
+  const raw: Record<string, unknown> = { ...body.raw, id };
+  const createdAt =
+    typeof raw.created_at === 'string' && !Number.isNaN(Date.parse(raw.created_at))
+      ? Date.parse(raw.created_at)
+      : state.now();
+  const post = addPost(state, {
+    id,
+    sortKey,
+    kind: 'raw',
+    text: typeof raw.text === 'string' ? raw.text : '',
+    authorId: typeof raw.author_id === 'string' ? raw.author_id : '',
+    createdAt,
+    lang: typeof raw.lang === 'string' ? raw.lang : null,
+    conversationId: typeof raw.conversation_id === 'string' ? raw.conversation_id : id,
+    inReplyToTweetId: null,
+    inReplyToUserId: null,
+    quotedTweetId: null,
+    seed: false,
+    raw,
+  });
+  if (body.rawAuthor) {
+    post.rawAuthor = body.rawAuthor;
+  }
+  return jsonResponse(201, { id });
+}
+
+/** Posts oldest first; `by` is `brand` or a username, absent for every post. */
+function listPosts(state: SandboxState, by: string | null): SandboxHttpResponse {
+  let authorId: string | undefined;
+  if (by === 'brand') {
+    authorId = state.brand.id;
+  } else if (by !== null) {
+    authorId = state.userIdsByName.get(by.toLowerCase()) ?? '';
+  }
+  const posts = newestFirst(state.posts.values())
+    .reverse()
+    .filter((post) => !post.seed && (authorId === undefined || post.authorId === authorId))
+    .map((post) => ({
+      id: post.id,
+      author_id: post.authorId,
+      text: post.text,
+      in_reply_to_tweet_id: post.inReplyToTweetId,
+      quote_tweet_id: post.quotedTweetId,
+      created_at: new Date(post.createdAt).toISOString(),
+    }));
+  return jsonResponse(200, { data: posts });
+}
+
+/** Answers a request under {@link ADMIN_PREFIX}; no auth, JSON in and out. */
+export function handleAdmin(
+  context: AdminContext,
+  request: SandboxHttpRequest,
+): SandboxHttpResponse {
+  const { state, limiter } = context;
+  const route = `${request.method} ${request.url.pathname.slice(ADMIN_PREFIX.length)}`;
+  switch (route) {
+    case 'POST /mentions': {
+      const body = parseJsonBody(request);
+      const isRaw =
+        body.ok && typeof body.value === 'object' && body.value !== null && 'raw' in body.value;
+      if (isRaw) {
+        const raw = parseBody(request, AdminRawPost);
+        return raw.ok ? storeRaw(state, raw.value) : raw.response;
+      }
+      const post = parseBody(request, AdminPost);
+      return post.ok ? storePost(state, post.value, 'mention') : post.response;
+    }
+    case 'POST /posts': {
+      const post = parseBody(request, AdminPost);
+      return post.ok ? storePost(state, post.value, 'public') : post.response;
+    }
+    case 'GET /posts':
+      return listPosts(state, request.url.searchParams.get('by'));
+    case 'GET /dms':
+      return jsonResponse(200, {
+        data: state.dms.map((dm) => ({
+          dm_event_id: dm.dmEventId,
+          dm_conversation_id: dm.dmConversationId,
+          participant_id: dm.participantId,
+          text: dm.text,
+          created_at: new Date(dm.createdAt).toISOString(),
+        })),
+      });
+    case 'GET /limits':
+      return jsonResponse(200, { data: limiter.limits() });
+    case 'POST /limits': {
+      const limits = parseBody(request, AdminLimits);
+      if (!limits.ok) {
+        return limits.response;
+      }
+      limiter.setLimits(limits.value satisfies Partial<XRateLimits>);
+      return jsonResponse(200, { data: limiter.limits() });
+    }
+    case 'POST /reset':
+      resetState(state);
+      limiter.reset();
+      context.log.length = 0;
+      return jsonResponse(200, { ok: true });
+    case 'GET /requests':
+      return jsonResponse(200, { data: context.log });
+    default:
+      return jsonResponse(404, { error: 'not-found', message: `No sandbox admin route ${route}` });
+  }
+}
