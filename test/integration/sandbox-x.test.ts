@@ -340,6 +340,20 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
         },
       ]);
     });
+
+    it('reaches only the 800 most recent mentions', async () => {
+      for (let index = 0; index < 805; index += 1) {
+        await seedMention(sandbox, { text: `mention ${index}`, author: { username: 'sam' } });
+      }
+      const { client } = sandboxClient(sandbox);
+
+      const page = await client.v2.userMentionTimeline(BRAND.id, { max_results: 100 });
+      await page.fetchLast(1000);
+
+      expect(page.tweets).toHaveLength(800);
+      expect(page.tweets.at(-1)?.text).toBe('@acme mention 5');
+      expect(page.done).toBe(true);
+    });
   });
 
   describe('GET /2/tweets/search/recent', () => {
@@ -386,6 +400,24 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
       expect(withFrom.tweets.map((tweet) => tweet.text)).toEqual([
         'Sorry to hear that, acme is on it',
       ]);
+    });
+
+    it('only searches the last 7 days', async () => {
+      await seedPost(sandbox, {
+        text: 'ancient outage',
+        author: { username: 'old' },
+        created_at: new Date(START - 8 * 86_400_000).toISOString(),
+      });
+      await seedPost(sandbox, {
+        text: 'recent outage',
+        author: { username: 'new' },
+        created_at: new Date(START - 6 * 86_400_000).toISOString(),
+      });
+      const { client } = sandboxClient(sandbox);
+
+      const page = await client.v2.search('outage');
+
+      expect(page.tweets.map((tweet) => tweet.text)).toEqual(['recent outage']);
     });
 
     it('rejects an unparseable query with 400 invalid-request naming the query', async () => {
@@ -629,6 +661,70 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
         detail:
           'You cannot send messages to this user: they do not accept Direct Messages from you.',
       });
+    });
+  });
+});
+
+describe('X sandbox admin API', () => {
+  let sandbox: XSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startXSandbox({ brand: BRAND, now: () => clock });
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('rejects an invalid mention body with 400 naming the field', async () => {
+    const response = await admin(sandbox, 'POST', '/mentions', {
+      text: 'hi',
+      author: { username: 'not a handle!' },
+      colour: 'blue',
+    });
+
+    expect(response).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid-request',
+        message:
+          'author.username: must be 1 to 15 letters, digits or _; Unrecognized key: "colour"',
+        issues: [
+          'author.username: must be 1 to 15 letters, digits or _',
+          'Unrecognized key: "colour"',
+        ],
+      },
+    });
+  });
+
+  it('maps the same username to the same user id, across resets', async () => {
+    const first = await seedMention(sandbox, { text: 'one', author: { username: 'Sam' } });
+    await admin(sandbox, 'POST', '/reset');
+    const second = await seedMention(sandbox, { text: 'two', author: { username: 'sam' } });
+
+    const posts = await admin<{ data: unknown[] }>(sandbox, 'GET', '/posts?by=sam');
+
+    expect(second.author_id).toBe(first.author_id);
+    expect(posts.body.data).toHaveLength(1);
+  });
+
+  it('threads replies into the parent conversation', async () => {
+    const parent = await seedMention(sandbox, { text: 'first', author: { username: 'sam' } });
+    await seedMention(sandbox, {
+      text: 'second',
+      author: { username: 'sam' },
+      in_reply_to_tweet_id: parent.id,
+    });
+    const { client } = sandboxClient(sandbox);
+
+    const page = await client.v2.userMentionTimeline(BRAND.id, {
+      'tweet.fields': ['conversation_id', 'in_reply_to_user_id'],
+    });
+
+    expect(page.tweets[0]).toMatchObject({
+      text: '@acme second',
+      conversation_id: parent.id,
+      in_reply_to_user_id: parent.author_id,
     });
   });
 });
