@@ -402,6 +402,41 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
       ]);
     });
 
+    it('paginates search results with next_token', async () => {
+      for (let index = 0; index < 11; index += 1) {
+        await seedPost(sandbox, {
+          text: `outage number ${index}`,
+          author: { username: `u${index}` },
+        });
+      }
+      const { client } = sandboxClient(sandbox);
+
+      const page = await client.v2.search('outage', { max_results: 10 });
+      const firstCount = page.tweets.length;
+      await page.fetchNext();
+
+      expect(firstCount).toBe(10);
+      expect(page.tweets.map((tweet) => tweet.text).slice(-2)).toEqual([
+        'outage number 1',
+        'outage number 0',
+      ]);
+      expect(page.meta.result_count).toBe(11);
+      expect(page.done).toBe(true);
+    });
+
+    it('feeds the rate-limit plugin under the sandbox URL', async () => {
+      const { client, rateLimits } = sandboxClient(sandbox, 'app-bearer');
+
+      await client.v2.userMentionTimeline(BRAND.id);
+      const stored = await rateLimits.getRateLimit(`${sandbox.url}/2/users/:id/mentions`, 'GET');
+
+      expect(stored).toEqual({
+        limit: 450,
+        remaining: 449,
+        reset: Math.ceil((START + 900_000) / 1000),
+      });
+    });
+
     it('only searches the last 7 days', async () => {
       await seedPost(sandbox, {
         text: 'ancient outage',

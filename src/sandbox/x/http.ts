@@ -31,6 +31,10 @@ export function problemResponse(status: number, body: Problem): SandboxHttpRespo
 
 const MAX_BODY_BYTES = 1_000_000;
 
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
 export async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -38,7 +42,7 @@ export async function readBody(request: IncomingMessage): Promise<string> {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
     if (size > MAX_BODY_BYTES) {
-      throw new RangeError('Request body too large');
+      throw new BodyTooLargeError(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
     }
     chunks.push(buffer);
   }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 import { authenticate } from './auth.js';
 import {
-  jsonResponse,
+  BodyTooLargeError,
   problemResponse,
   readBody,
   send,
@@ -88,6 +88,33 @@ function queryRecord(url: URL): Record<string, string> {
   return query;
 }
 
+function requestUrl(incoming: IncomingMessage, origin: string): URL {
+  // The Host header is what the client signed with OAuth 1.0a; fall back to our own address.
+  const base = incoming.headers.host ? `http://${incoming.headers.host}` : origin;
+  try {
+    return new URL(incoming.url ?? '/', base);
+  } catch {
+    return new URL(incoming.url ?? '/', origin);
+  }
+}
+
+function failure(error: unknown): SandboxHttpResponse {
+  if (error instanceof BodyTooLargeError) {
+    return problemResponse(413, {
+      title: 'Payload Too Large',
+      type: 'about:blank',
+      status: 413,
+      detail: error.message,
+    });
+  }
+  return problemResponse(500, {
+    title: 'Internal Server Error',
+    type: 'about:blank',
+    status: 500,
+    detail: error instanceof Error ? error.message : String(error),
+  });
+}
+
 async function respond(
   sandbox: Sandbox,
   options: XSandboxOptions,
@@ -96,13 +123,10 @@ async function respond(
   outgoing: ServerResponse,
 ): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
-  // The Host header is what the client signed with OAuth 1.0a; fall back to our own address.
-  const url = new URL(
-    incoming.url ?? '/',
-    incoming.headers.host ? `http://${incoming.headers.host}` : origin,
-  );
+  let url = new URL('/', origin);
   let reply: SandboxHttpResponse;
   try {
+    url = requestUrl(incoming, origin);
     const body = await readBody(incoming);
     const request: SandboxHttpRequest = { method, url, headers: incoming.headers, body };
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
@@ -112,7 +136,7 @@ async function respond(
     reply = handleXApi(sandbox, request);
   } catch (error) {
     options.logger?.error({ err: error, method, path: url.pathname }, 'X sandbox request failed');
-    reply = jsonResponse(500, { title: 'Internal Server Error', type: 'about:blank', status: 500 });
+    reply = failure(error);
   }
   sandbox.log.push({
     method,
