@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import {
   matchesSearchQuery,
-  parseSearchQuery,
   queryNamesAuthor,
-  SearchQueryError,
   type SearchablePost,
-} from '../../src/sandbox/x/search-query.js';
+} from '../../src/sandbox/x/search-match.js';
+import { parseSearchQuery, SearchQueryError } from '../../src/sandbox/x/search-query.js';
 
 function post(overrides: Partial<SearchablePost> = {}): SearchablePost {
   return {

@@ -1,12 +1,6 @@
 import type { z } from 'zod';
 
-import {
-  AdminLimits,
-  AdminPost,
-  AdminRawPost,
-  describeIssues,
-  type AdminPost as AdminPostBody,
-} from '../admin-schema.js';
+import { AdminLimits, AdminPost, AdminRawPost, describeIssues } from '../admin-schema.js';
 import {
   jsonResponse,
   parseJsonBody,
@@ -60,7 +54,7 @@ function parseBody<T>(
 
 function storePost(
   state: SandboxState,
-  body: AdminPostBody,
+  body: AdminPost,
   kind: 'mention' | 'public',
 ): SandboxHttpResponse {
   if (body.author.username.toLowerCase() === state.brand.username.toLowerCase()) {
@@ -106,7 +100,7 @@ function storePost(
   return jsonResponse(201, { id, author_id: author.id });
 }
 
-function storeRaw(state: SandboxState, body: z.infer<typeof AdminRawPost>): SandboxHttpResponse {
+function storeRaw(state: SandboxState, body: AdminRawPost): SandboxHttpResponse {
   const { id, sortKey } = rawSortKey(state, body.raw.id);
   const raw: Record<string, unknown> = { ...body.raw, id };
   const createdAt =

@@ -1,14 +1,8 @@
 import { paginate } from '../paging.js';
 import { createQueryReader } from '../params.js';
 import { invalidParameter } from '../problems.js';
-import {
-  matchesSearchQuery,
-  parseSearchQuery,
-  queryNamesAuthor,
-  SearchQueryError,
-  type SearchablePost,
-  type SearchNode,
-} from '../search-query.js';
+import { matchesSearchQuery, queryNamesAuthor, type SearchablePost } from '../search-match.js';
+import { parseSearchQuery, SearchQueryError, type SearchNode } from '../search-query.js';
 import { newestFirst, type SandboxPost, type SandboxState } from '../state.js';
 import type { Endpoint } from './endpoint.js';
 import {
