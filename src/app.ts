@@ -3,9 +3,20 @@ import type { Redis } from 'ioredis';
 import type { ReplyPolicy } from './core/decide.js';
 import type { Classification, ClassifierInput, Draft, SourceId } from './core/types.js';
 import type { DraftInput } from './core/draft.js';
-import { DuplicateContent, PlatformAuthError, PlatformRateLimited, PolicyBlocked } from './errors.js';
+import {
+  DuplicateContent,
+  PlatformAuthError,
+  PlatformRateLimited,
+  PolicyBlocked,
+} from './errors.js';
 import type { Logger } from './lib/logger.js';
-import { QUEUE_NAMES, jobIds, type PollJob, type SendReplyJob, type TriageJob } from './queue/jobs.js';
+import {
+  QUEUE_NAMES,
+  jobIds,
+  type PollJob,
+  type SendReplyJob,
+  type TriageJob,
+} from './queue/jobs.js';
 import type { ConnectionRole } from './queue/connection.js';
 import { createResponderRegistry } from './responders/registry.js';
 import type { PublicReplyResponder } from './responders/types.js';
@@ -120,8 +131,12 @@ export function createApp(deps: AppDeps): App {
     connection: open('worker'),
     prefix,
     concurrency,
-    ...(deps.workers?.lockDuration !== undefined ? { lockDuration: deps.workers.lockDuration } : {}),
-    ...(deps.workers?.stalledInterval !== undefined ? { stalledInterval: deps.workers.stalledInterval } : {}),
+    ...(deps.workers?.lockDuration !== undefined
+      ? { lockDuration: deps.workers.lockDuration }
+      : {}),
+    ...(deps.workers?.stalledInterval !== undefined
+      ? { stalledInterval: deps.workers.stalledInterval }
+      : {}),
   });
 
   function startWorkers(): void {
@@ -171,7 +186,10 @@ export function createApp(deps: AppDeps): App {
       worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Worker error'));
       worker.on('failed', (job, err) => {
         if (job && err.name !== 'RateLimitError') {
-          logger.warn({ jobId: job.id, queue: job.queueName, err: { message: err.message } }, 'Job failed');
+          logger.warn(
+            { jobId: job.id, queue: job.queueName, err: { message: err.message } },
+            'Job failed',
+          );
         }
       });
       workers.push(worker);
@@ -180,7 +198,13 @@ export function createApp(deps: AppDeps): App {
 
   async function isIdle(): Promise<boolean> {
     for (const queue of [queues.triage, queues.replies]) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      const counts = await queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+        'waiting-children',
+      );
       if (Object.values(counts).some((count) => count > 0)) {
         return false;
       }
@@ -203,7 +227,11 @@ export function createApp(deps: AppDeps): App {
           await queues.poll.upsertJobScheduler(
             jobIds.pollScheduler(source.id),
             { every: everyMs },
-            { name: 'poll', data: { source: source.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+            {
+              name: 'poll',
+              data: { source: source.id },
+              opts: { removeOnComplete: 100, removeOnFail: 100 },
+            },
           );
         }
       }
@@ -236,7 +264,9 @@ export function createApp(deps: AppDeps): App {
       }
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
-      await Promise.all(opened.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all(
+        opened.map((connection) => connection.quit().catch(() => connection.disconnect())),
+      );
     },
   };
 }

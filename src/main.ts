@@ -25,6 +25,17 @@ import { createXMentionsSource } from './sources/x-mentions/index.js';
 import { createXSearchSource } from './sources/x-search/index.js';
 import type { Source } from './sources/types.js';
 import { err } from './cli/output.js';
+import type { CliIo } from './cli/io.js';
+import { runRulesCheck } from './cli/rules-check.js';
+import { runClassify } from './cli/classify.js';
+import { relabelCase } from './app/relabel.js';
+import { createAuditLog } from './store/audit-log.js';
+import { createCaseStore } from './store/cases.js';
+import { createLabelStore } from './store/labels.js';
+import { createMentionStore } from './store/mentions.js';
+import { redisKeys, type RedisKeys } from './store/keys.js';
+import type { Redis } from 'ioredis';
+import { userInfo } from 'node:os';
 
 /** The sandbox brand account, used when no X credentials are configured. */
 const SANDBOX_BRAND_ID = '1700000000000000001';
@@ -34,7 +45,12 @@ function buildLogger(config: Readonly<Config>): Logger {
   if (format === 'pretty') {
     return createLogger(
       { level: config.logLevel },
-      pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,name' }),
+      pretty({
+        colorize: process.stdout.isTTY,
+        translateTime: 'HH:MM:ss',
+        singleLine: true,
+        ignore: 'pid,hostname,name,caseId,source,mentionId,component',
+      }),
     );
   }
   return createLogger({ level: config.logLevel });
@@ -64,17 +80,24 @@ async function requireRedis(config: Readonly<Config>): Promise<void> {
   process.exit(69);
 }
 
-async function startCommand(): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = buildLogger(config);
-  await requireRedis(config);
-
+function dirs(config: Readonly<Config>): { rulesDir: string; templatesDir: string } {
   const root = packageRoot();
-  let classify: ReturnType<typeof createClassifier>;
-  let templates: ReturnType<typeof loadTemplates>;
+  return {
+    rulesDir: resolve(config.rulesDir ?? `${root}/rules`),
+    templatesDir: resolve(config.templatesDir ?? `${root}/templates`),
+  };
+}
+
+/** Loads rules, templates and the optional trained model; a bad file stops startup with file:line. */
+function loadRuntimeOrExit(config: Readonly<Config>) {
+  const { rulesDir, templatesDir } = dirs(config);
   try {
-    classify = createClassifier(loadClassifierRules(resolve(config.rulesDir ?? `${root}/rules`)));
-    templates = loadTemplates(resolve(config.templatesDir ?? `${root}/templates`));
+    const classify = createClassifier(loadClassifierRules(rulesDir));
+    const templates = loadTemplates(
+      templatesDir,
+      config.brandName ? { brandNames: [config.brandName] } : undefined,
+    );
+    return { classify, templates };
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -82,6 +105,49 @@ async function startCommand(): Promise<void> {
     }
     throw error;
   }
+}
+
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+async function readStdinLines(): Promise<string[]> {
+  if (process.stdin.isTTY) {
+    return [];
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+async function withStores<T>(
+  config: Readonly<Config>,
+  run: (redis: Redis, keys: RedisKeys) => Promise<T>,
+): Promise<T> {
+  await requireRedis(config);
+  const logger = createLogger({ level: 'warn' });
+  const redis = createRedisConnection(config.redisUrl, 'store', logger);
+  try {
+    return await run(redis, redisKeys(config.prefix));
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function startCommand(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = buildLogger(config);
+  await requireRedis(config);
+
+  const { classify, templates } = loadRuntimeOrExit(config);
 
   let sandbox: XSandbox | null = null;
   let demo: DemoTraffic | null = null;
@@ -107,7 +173,10 @@ async function startCommand(): Promise<void> {
   } else {
     client = createXClient(config.x.credentials, config.x.baseUrl);
     const me = await client.v2.me();
-    if (config.x.brandHandle !== null && me.data.username.toLowerCase() !== config.x.brandHandle.toLowerCase()) {
+    if (
+      config.x.brandHandle !== null &&
+      me.data.username.toLowerCase() !== config.x.brandHandle.toLowerCase()
+    ) {
       err(
         `X_BRAND_HANDLE is @${config.x.brandHandle} but the X credentials belong to @${me.data.username}; fix one of them`,
       );
@@ -128,7 +197,13 @@ async function startCommand(): Promise<void> {
   ];
   if (searchQueries.length > 0) {
     sources.push({
-      source: createXSearchSource({ client: readOnly, brand, queries: searchQueries, logger, now: nowMs }),
+      source: createXSearchSource({
+        client: readOnly,
+        brand,
+        queries: searchQueries,
+        logger,
+        now: nowMs,
+      }),
       everyMs: config.x.searchIntervalMs,
     });
   }
@@ -142,7 +217,15 @@ async function startCommand(): Promise<void> {
     brand,
     policy: { ...DEFAULT_REPLY_POLICY, replyWindowHours: config.replyWindowHours },
     classify,
-    draft: (input) => draftReply(templates, { ...input, brand: { name: brand.name, handle: brand.handle } }),
+    draft: (input) =>
+      draftReply(templates, {
+        ...input,
+        brand: {
+          name: brand.name,
+          handle: brand.handle,
+          ...(config.privacyPolicyUrl ? { privacyUrl: config.privacyPolicyUrl } : {}),
+        },
+      }),
     sources,
     responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
   });
@@ -177,8 +260,77 @@ function buildProgram(): Command {
   );
   program
     .command('start')
-    .description('run every role (pollers, workers) in one process; sandbox mode without X credentials')
+    .description(
+      'run every role (pollers, workers) in one process; sandbox mode without X credentials',
+    )
     .action(startCommand);
+
+  program
+    .command('rules')
+    .description('work with the classification rules and reply templates')
+    .command('check')
+    .description(
+      'validate rules/ and templates/ as startup does (file:line errors); exit 1 if anything is wrong',
+    )
+    .action(() => {
+      process.exitCode = runRulesCheck(dirs(loadConfigOrExit()), io);
+    });
+
+  program
+    .command('classify')
+    .description(
+      'classify texts and print the full result with reasons (arguments, or stdin one per line)',
+    )
+    .argument('[text...]', 'texts to classify')
+    .option('--json', 'one JSON object per text')
+    .action(async (texts: string[], options: { json?: boolean }) => {
+      const config = loadConfigOrExit();
+      const { classify } = loadRuntimeOrExit(config);
+      const input = texts.length > 0 ? [texts.join(' ')] : await readStdinLines();
+      process.exitCode = runClassify(input, classify, { json: options.json ?? false }, io);
+    });
+
+  program
+    .command('label')
+    .description(
+      'correct the classifier on a case; feeds triage accuracy and `earshot train --from-labels`',
+    )
+    .argument('<case>', 'case id, e.g. x-1860000000000000001')
+    .requiredOption('--complaint <0|1>', 'is it a complaint: 1 or 0')
+    .option('--category <id>', 'the right category id from rules/')
+    .option('--by <name>', 'who is correcting', `cli:${userInfo().username}`)
+    .action(
+      async (caseId: string, options: { complaint: string; category?: string; by: string }) => {
+        if (options.complaint !== '0' && options.complaint !== '1') {
+          err(`--complaint must be 0 or 1 (got ${JSON.stringify(options.complaint)})`);
+          process.exitCode = 2;
+          return;
+        }
+        const config = loadConfigOrExit();
+        const complaint = options.complaint === '1' ? 1 : 0;
+        await withStores(config, async (redis, keys) => {
+          try {
+            const label = await relabelCase(
+              {
+                cases: createCaseStore(redis, keys),
+                mentions: createMentionStore(redis, keys),
+                labels: createLabelStore(redis, keys),
+                audit: createAuditLog(redis, keys),
+                now: () => new Date(),
+              },
+              { caseId, complaint, category: options.category ?? null, by: options.by },
+            );
+            io.out(
+              `Labelled ${label.caseId} (${label.source}/${label.mentionId}): complaint=${label.complaint}` +
+                (label.category ? ` category=${label.category}` : ''),
+            );
+          } catch (error) {
+            err((error as Error).message);
+            process.exitCode = 1;
+          }
+        });
+      },
+    );
   return program;
 }
 

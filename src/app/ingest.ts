@@ -13,7 +13,11 @@ export type PollOutcome =
  * triage, and only then persist the cursor. Every step is idempotent, so a process killed anywhere in
  * here loses nothing: the next poll fetches the same items again and they dedupe.
  */
-export async function pollSource(ctx: AppContext, sourceId: SourceId, signal: AbortSignal): Promise<PollOutcome> {
+export async function pollSource(
+  ctx: AppContext,
+  sourceId: SourceId,
+  signal: AbortSignal,
+): Promise<PollOutcome> {
   const source = ctx.sources.get(sourceId);
   if (source === undefined) {
     throw new Error(`Source ${sourceId} is not registered`);

@@ -46,7 +46,9 @@ function certainlyNotPosted(error: unknown): boolean {
     return true;
   }
   if (error instanceof TransientNetworkError) {
-    return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(String((error.cause as Error | undefined)?.message ?? error.message));
+    return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(
+      String((error.cause as Error | undefined)?.message ?? error.message),
+    );
   }
   return false;
 }
@@ -122,7 +124,12 @@ export async function sendReply(ctx: AppContext, job: SendReplyJob): Promise<Sen
     const code = error instanceof EarshotError ? error.code : 'unexpected-error';
     const reason = error instanceof PolicyBlocked ? error.reason : code;
     const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
-    await record({ ...base, outcome, reason, detail: error instanceof Error ? error.message : String(error) });
+    await record({
+      ...base,
+      outcome,
+      reason,
+      detail: error instanceof Error ? error.message : String(error),
+    });
     if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
       // Final for this text: a person answers instead, so the complaint is not left unanswered.
       await ctx.people.add(personItem(job, stored.mention, reason, now));
@@ -133,6 +140,12 @@ export async function sendReply(ctx: AppContext, job: SendReplyJob): Promise<Sen
   await ctx.sentGuard.markSent(platform, job.mentionId, platformId, sentAt);
   await ctx.postedTexts.add(platform, job.text);
   await ctx.cases.markAcknowledged(job.caseId, sentAt);
-  await record({ ...base, at: sentAt.toISOString(), outcome: 'sent', reason: 'reply-posted', platformResponseId: platformId });
+  await record({
+    ...base,
+    at: sentAt.toISOString(),
+    outcome: 'sent',
+    reason: 'reply-posted',
+    platformResponseId: platformId,
+  });
   return { status: 'sent', platformId };
 }

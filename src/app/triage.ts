@@ -44,7 +44,13 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
   if (decision.action === 'auto_reply') {
     const claimed = await ctx.cases.claimAcknowledgement(caseId, `${mention.source}:${mention.id}`);
     if (!claimed) {
-      decision = decide({ mention, classification, caseContext: { acknowledged: true }, policy, now });
+      decision = decide({
+        mention,
+        classification,
+        caseContext: { acknowledged: true },
+        policy,
+        now,
+      });
     }
   }
 

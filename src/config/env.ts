@@ -17,13 +17,21 @@ function intIn(min: number, max: number) {
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 }
 
 const handle = z
   .string()
   .transform((value) => value.replace(/^@/, ''))
-  .pipe(z.string().regex(/^\w{1,15}$/, { error: 'must be an X handle: 1–15 letters, digits or _' }));
+  .pipe(
+    z.string().regex(/^\w{1,15}$/, { error: 'must be an X handle: 1–15 letters, digits or _' }),
+  );
 
 export const Env = z
   .object({
@@ -36,7 +44,7 @@ export const Env = z
       .default('earshot'),
     PORT: intIn(1, 65535).default(3000),
     SANDBOX_PORT: intIn(0, 65535).default(4010),
-    X_POLL_INTERVAL_MS: intIn(1000, 86_400_000).default(15_000),
+    X_POLL_INTERVAL_MS: intIn(1000, 86_400_000).optional(),
     X_SEARCH_INTERVAL_MS: intIn(1000, 86_400_000).default(60_000),
     X_SEARCH_QUERIES: z.string().optional(),
     X_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -51,6 +59,8 @@ export const Env = z
     DRY_RUN: onOff.optional(),
     REPLY_WINDOW_HOURS: intIn(1, 24 * 30).default(24),
     RULES_DIR: z.string().min(1).optional(),
+    CLASSIFIER_MODEL: z.string().min(1).optional(),
+    PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     TEMPLATES_DIR: z.string().min(1).optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -71,8 +81,7 @@ export interface XOAuth1Credentials {
 }
 
 export type XCredentials =
-  | { kind: 'oauth1'; keys: XOAuth1Credentials }
-  | { kind: 'oauth2-user'; token: string };
+  { kind: 'oauth1'; keys: XOAuth1Credentials } | { kind: 'oauth2-user'; token: string };
 
 export interface Config {
   redisUrl: string;
@@ -95,6 +104,10 @@ export interface Config {
   };
   brandName: string | null;
   rulesDir: string | null;
+  /** A model trained with `earshot train`; null uses the built-in classifier. */
+  classifierModel: string | null;
+  /** Linked from DMs (X requires a privacy policy link in support DMs). */
+  privacyPolicyUrl: string | null;
   templatesDir: string | null;
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'pretty' | 'json' | null;
@@ -173,7 +186,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
       credentials,
       baseUrl: env.X_API_BASE_URL ?? null,
       brandHandle: env.X_BRAND_HANDLE ?? null,
-      pollIntervalMs: env.X_POLL_INTERVAL_MS,
+      // The sandbox has no cost or real limits to respect, so the demo loop polls faster.
+      pollIntervalMs: env.X_POLL_INTERVAL_MS ?? (mode === 'live' ? 15_000 : 3000),
       searchIntervalMs: env.X_SEARCH_INTERVAL_MS,
       searchQueries: (env.X_SEARCH_QUERIES ?? '')
         .split(';')
@@ -182,6 +196,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
     },
     brandName: env.BRAND_NAME ?? null,
     rulesDir: env.RULES_DIR ?? null,
+    classifierModel: env.CLASSIFIER_MODEL ?? null,
+    privacyPolicyUrl: env.PRIVACY_POLICY_URL ?? null,
     templatesDir: env.TEMPLATES_DIR ?? null,
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT ?? null,

@@ -53,7 +53,12 @@ export function decide(input: DecideInput): Decision {
     };
   }
   if (!classification.complaint) {
-    return { action: 'ignore', reason: 'not-a-complaint', ruleId: 'default:complaints-only', deadline: null };
+    return {
+      action: 'ignore',
+      reason: 'not-a-complaint',
+      ruleId: 'default:complaints-only',
+      deadline: null,
+    };
   }
   if (caseContext.acknowledged) {
     return {

@@ -97,7 +97,8 @@ export interface ClassifierInput {
   thread?: string[];
 }
 
-export type Action = 'auto_reply' | 'draft_for_approval' | 'escalate_human' | 'escalate_dm' | 'ignore';
+export type Action =
+  'auto_reply' | 'draft_for_approval' | 'escalate_human' | 'escalate_dm' | 'ignore';
 
 export interface Decision {
   action: Action;
@@ -138,7 +139,8 @@ export type AuditOutcome =
   | 'escalated_human'
   | 'escalated_dm'
   | 'failed'
-  | 'deferred';
+  | 'deferred'
+  | 'relabeled';
 
 /** One append-only record per decision or transition: who or which rule, what was sent, what the platform said. */
 export interface AuditRecord {

@@ -11,7 +11,9 @@ const DUPLICATE_DETAIL = /duplicate content/i;
 
 function problemOf(error: ApiResponseError): { type?: string; detail?: string; title?: string } {
   const data = error.data as unknown;
-  return typeof data === 'object' && data !== null ? (data as { type?: string; detail?: string }) : {};
+  return typeof data === 'object' && data !== null
+    ? (data as { type?: string; detail?: string })
+    : {};
 }
 
 /**
@@ -24,9 +26,13 @@ export function toPlatformError(error: unknown, now: number): unknown {
     if (error.rateLimitError || error.code === 429) {
       const resetSeconds = error.rateLimit?.reset;
       const resetAt = resetSeconds ? resetSeconds * 1000 : now + 15 * 60_000;
-      return new PlatformRateLimited(`X rate limit reached; resets at ${new Date(resetAt).toISOString()}`, resetAt, {
-        cause: error,
-      });
+      return new PlatformRateLimited(
+        `X rate limit reached; resets at ${new Date(resetAt).toISOString()}`,
+        resetAt,
+        {
+          cause: error,
+        },
+      );
     }
     if (error.code === 401) {
       return new PlatformAuthError(
@@ -35,10 +41,15 @@ export function toPlatformError(error: unknown, now: number): unknown {
       );
     }
     if (error.code === 403 && DUPLICATE_DETAIL.test(problem.detail ?? '')) {
-      return new DuplicateContent('X rejected the post as duplicate content (403)', { cause: error });
+      return new DuplicateContent('X rejected the post as duplicate content (403)', {
+        cause: error,
+      });
     }
     if (error.code === 403) {
-      return new PolicyBlocked('platform-forbidden', `X refused the request (403): ${problem.detail ?? problem.title ?? 'forbidden'}`);
+      return new PolicyBlocked(
+        'platform-forbidden',
+        `X refused the request (403): ${problem.detail ?? problem.title ?? 'forbidden'}`,
+      );
     }
     if (error.code >= 400 && error.code < 500) {
       return new PolicyBlocked(
@@ -49,7 +60,9 @@ export function toPlatformError(error: unknown, now: number): unknown {
     return new TransientNetworkError(`X answered ${error.code}`, { cause: error });
   }
   if (error instanceof ApiRequestError) {
-    return new TransientNetworkError(`X request failed: ${error.requestError.message}`, { cause: error });
+    return new TransientNetworkError(`X request failed: ${error.requestError.message}`, {
+      cause: error,
+    });
   }
   return error;
 }

@@ -11,16 +11,44 @@ interface DemoPost {
   kind: 'mention' | 'keyword';
 }
 
-const FIRST_NAMES = ['Sam', 'Priya', 'Jonas', 'Mei', 'Carlos', 'Aisha', 'Tom', 'Lena', 'Kofi', 'Yuki', 'Ola', 'Ravi'];
+const FIRST_NAMES = [
+  'Sam',
+  'Priya',
+  'Jonas',
+  'Mei',
+  'Carlos',
+  'Aisha',
+  'Tom',
+  'Lena',
+  'Kofi',
+  'Yuki',
+  'Ola',
+  'Ravi',
+];
 
 const DEMO_POSTS: readonly DemoPost[] = [
-  { kind: 'mention', text: 'the app keeps crashing every time I open my cart. third day in a row, really frustrating' },
-  { kind: 'mention', text: "I've been charged twice for the same order and nobody answers my emails" },
+  {
+    kind: 'mention',
+    text: 'the app keeps crashing every time I open my cart. third day in a row, really frustrating',
+  },
+  {
+    kind: 'mention',
+    text: "I've been charged twice for the same order and nobody answers my emails",
+  },
   { kind: 'mention', text: "can't log in since this morning, password reset link never arrives" },
-  { kind: 'mention', text: 'my parcel was due on Monday and is still not here. tracking has not moved in 4 days' },
+  {
+    kind: 'mention',
+    text: 'my parcel was due on Monday and is still not here. tracking has not moved in 4 days',
+  },
   { kind: 'mention', text: 'still waiting for a refund after three weeks. this is ridiculous' },
-  { kind: 'mention', text: 'is the site down? getting errors on checkout for everyone in the office' },
-  { kind: 'mention', text: 'waited 45 minutes on hold and then the call dropped. worst customer service ever' },
+  {
+    kind: 'mention',
+    text: 'is the site down? getting errors on checkout for everyone in the office',
+  },
+  {
+    kind: 'mention',
+    text: 'waited 45 minutes on hold and then the call dropped. worst customer service ever',
+  },
   { kind: 'mention', text: 'thanks for nothing, the update deleted all my saved lists' },
   { kind: 'mention', text: 'the charger you sold me started smoking last night. this is unsafe' },
   { kind: 'mention', text: 'love the new dark mode, great work!' },
@@ -28,11 +56,20 @@ const DEMO_POSTS: readonly DemoPost[] = [
   { kind: 'mention', text: 'do you ship to Canada?' },
   { kind: 'mention', text: 'what time does the store on Main Street open on Sundays?' },
   { kind: 'mention', text: 'stop replying to me' },
-  { kind: 'mention', text: 'the search button does nothing on android, tried reinstalling, still broken' },
-  { kind: 'mention', text: 'why did my subscription renew after I cancelled it? I want my money back' },
+  {
+    kind: 'mention',
+    text: 'the search button does nothing on android, tried reinstalling, still broken',
+  },
+  {
+    kind: 'mention',
+    text: 'why did my subscription renew after I cancelled it? I want my money back',
+  },
   { kind: 'mention', text: 'watching the game with friends tonight' },
   { kind: 'keyword', text: 'ugh acme delivery late again, never ordering from them again' },
-  { kind: 'keyword', text: 'anyone else think acme has the best customer support? they fixed my issue in minutes' },
+  {
+    kind: 'keyword',
+    text: 'anyone else think acme has the best customer support? they fixed my issue in minutes',
+  },
   { kind: 'keyword', text: 'acme app not loading for me, is it just me?' },
 ];
 
@@ -71,7 +108,10 @@ export function startDemoTraffic(options: {
 
   const timer = setInterval(() => {
     postOne().catch((err: Error) =>
-      options.logger.warn({ err: { message: err.message } }, 'Demo traffic: could not reach the sandbox'),
+      options.logger.warn(
+        { err: { message: err.message } },
+        'Demo traffic: could not reach the sandbox',
+      ),
     );
   }, options.everyMs);
   void postOne().catch(() => undefined);

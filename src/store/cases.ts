@@ -57,7 +57,11 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
         });
         tx.zadd(keys.cases(), now.getTime(), caseId);
       }
-      tx.zadd(keys.caseMentions(caseId), Date.parse(mention.createdAt) || now.getTime(), `${mention.source}:${mention.id}`);
+      tx.zadd(
+        keys.caseMentions(caseId),
+        Date.parse(mention.createdAt) || now.getTime(),
+        `${mention.source}:${mention.id}`,
+      );
       await tx.exec();
       return { caseId, created: created === 1 };
     },
@@ -86,6 +90,11 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       if (state === 'new') {
         await redis.hset(key, 'state', 'acknowledged');
       }
+    },
+
+    /** The case's mentions as `source:id`, oldest first. */
+    async mentionKeys(caseId: string): Promise<string[]> {
+      return redis.zrange(keys.caseMentions(caseId), 0, -1);
     },
 
     async list(limit = 100): Promise<string[]> {

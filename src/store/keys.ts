@@ -15,7 +15,7 @@ export function redisKeys(prefix: string) {
     caseAudit: (caseId: string) => `${prefix}:audit:case:${caseId}`,
     needsPerson: () => `${prefix}:needs-person`,
     needsPersonItem: (itemId: string) => `${prefix}:needs-person:${itemId}`,
-    brandAccount: () => `${prefix}:brand:x`,
+    labels: () => `${prefix}:labels`,
   };
 }
 

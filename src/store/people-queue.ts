@@ -8,7 +8,10 @@ export interface PersonItem {
   reason: string;
   at: string;
   mention: Pick<Mention, 'source' | 'id' | 'text' | 'author' | 'url' | 'createdAt'>;
-  classification: Pick<Classification, 'complaint' | 'confidence' | 'category' | 'severity' | 'flags'> | null;
+  classification: Pick<
+    Classification,
+    'complaint' | 'confidence' | 'category' | 'severity' | 'flags'
+  > | null;
 }
 
 /** Items that need a person: keyword-search hits, escalations, replies whose outcome is unknown. */
@@ -30,7 +33,9 @@ export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
         return [];
       }
       const raw = await redis.mget(ids.map((id) => keys.needsPersonItem(id)));
-      return raw.filter((item): item is string => item !== null).map((item) => JSON.parse(item) as PersonItem);
+      return raw
+        .filter((item): item is string => item !== null)
+        .map((item) => JSON.parse(item) as PersonItem);
     },
   };
 }

@@ -17,7 +17,11 @@ export function createSentGuard(redis: Redis, keys: RedisKeys) {
     /** Claims the right to post. Returns the existing state when someone already claimed it. */
     async claim(platform: Platform, postId: string, now: Date): Promise<GuardState> {
       const key = keys.sentGuard(platform, postId);
-      const claimed = await redis.set(key, JSON.stringify({ state: 'pending', since: now.toISOString() }), 'NX');
+      const claimed = await redis.set(
+        key,
+        JSON.stringify({ state: 'pending', since: now.toISOString() }),
+        'NX',
+      );
       if (claimed === 'OK') {
         return { state: 'claimed' };
       }
@@ -28,7 +32,12 @@ export function createSentGuard(redis: Redis, keys: RedisKeys) {
       return JSON.parse(raw) as GuardState;
     },
 
-    async markSent(platform: Platform, postId: string, platformId: string, now: Date): Promise<void> {
+    async markSent(
+      platform: Platform,
+      postId: string,
+      platformId: string,
+      now: Date,
+    ): Promise<void> {
       await redis.set(
         keys.sentGuard(platform, postId),
         JSON.stringify({ state: 'sent', platformId, at: now.toISOString() }),

@@ -46,7 +46,11 @@ export interface Harness {
   redis: Redis;
   /** Builds a new app over the same Redis prefix and sandbox, as a restarted process would. */
   newApp(overrides?: Partial<HarnessOptions>): App;
-  mention(text: string, author?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<string>;
+  mention(
+    text: string,
+    author?: Record<string, unknown>,
+    extra?: Record<string, unknown>,
+  ): Promise<string>;
   post(text: string, author?: Record<string, unknown>): Promise<string>;
   brandPosts(): Promise<Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>>;
   close(): Promise<void>;
@@ -68,7 +72,12 @@ async function adminPost(sandbox: XSandbox, path: string, body: unknown): Promis
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const prefix = uniquePrefix();
   const clock = options.clock ?? Date.now;
-  const sandbox = await startXSandbox({ brand: { id: BRAND.id, username: BRAND.handle, name: BRAND.name }, port: 0, now: clock, ...options.sandbox });
+  const sandbox = await startXSandbox({
+    brand: { id: BRAND.id, username: BRAND.handle, name: BRAND.name },
+    port: 0,
+    now: clock,
+    ...options.sandbox,
+  });
   const { logger, lines } = captureLogs();
   const client = createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, sandbox.url);
   const redis = new Redis(REDIS_URL);
@@ -87,11 +96,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       brand: BRAND,
       policy: DEFAULT_REPLY_POLICY,
       classify: createClassifier(rules),
-      draft: merged.draft ?? ((input) => draftReply(templates, { ...input, brand: { name: BRAND.name, handle: BRAND.handle } })),
+      draft:
+        merged.draft ??
+        ((input) =>
+          draftReply(templates, { ...input, brand: { name: BRAND.name, handle: BRAND.handle } })),
       sources: [
-        { source: createXMentionsSource({ client: client.readOnly, brand: BRAND, logger, now: clock }), everyMs: 3_600_000 },
+        {
+          source: createXMentionsSource({
+            client: client.readOnly,
+            brand: BRAND,
+            logger,
+            now: clock,
+          }),
+          everyMs: 3_600_000,
+        },
         ...(searchQueries.length > 0
-          ? [{ source: createXSearchSource({ client: client.readOnly, brand: BRAND, queries: searchQueries, logger, now: clock }), everyMs: 3_600_000 }]
+          ? [
+              {
+                source: createXSearchSource({
+                  client: client.readOnly,
+                  brand: BRAND,
+                  queries: searchQueries,
+                  logger,
+                  now: clock,
+                }),
+                everyMs: 3_600_000,
+              },
+            ]
           : []),
       ],
       responders: [merged.wrapResponder ? merged.wrapResponder(real) : real],
@@ -115,7 +146,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       adminPost(sandbox, '/__sandbox/x/posts', { text, author, lang: 'en' }),
     async brandPosts() {
       const response = await fetch(`${sandbox.url}/__sandbox/x/posts?by=brand`);
-      return ((await response.json()) as { data: Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }> }).data;
+      return (
+        (await response.json()) as {
+          data: Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>;
+        }
+      ).data;
     },
     async close() {
       for (const each of apps) {

@@ -28,10 +28,13 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_00
 describe('X mentions → first replies (real Redis, real client, sandbox over HTTP)', () => {
   it('replies exactly once to an injected complaint, personalised, and records the decision', async () => {
     harness = await startHarness();
-    const postId = await harness.mention('@acme I was charged twice for my order and nobody answers', {
-      username: 'sam',
-      name: 'Sam Rivera',
-    });
+    const postId = await harness.mention(
+      '@acme I was charged twice for my order and nobody answers',
+      {
+        username: 'sam',
+        name: 'Sam Rivera',
+      },
+    );
     await harness.app.start({ schedule: false });
 
     await harness.app.pollOnce('x-mentions');
@@ -65,11 +68,9 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
     expect(await harness.brandPosts()).toEqual([]);
     const audit = await harness.app.context.audit.list();
-    expect(audit.filter((record) => record.outcome === 'skipped').map((record) => record.reason)).toEqual([
-      'not-a-complaint',
-      'not-a-complaint',
-      'not-a-complaint',
-    ]);
+    expect(
+      audit.filter((record) => record.outcome === 'skipped').map((record) => record.reason),
+    ).toEqual(['not-a-complaint', 'not-a-complaint', 'not-a-complaint']);
   });
 
   it('sends distinct texts to many complaints, so X never sees a duplicate', async () => {
@@ -93,10 +94,16 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
   it('acknowledges a thread once: the author’s follow-up in the same conversation gets no second reply', async () => {
     harness = await startHarness();
-    const first = await harness.mention('@acme my parcel is a week late and tracking has not moved');
-    await harness.mention('@acme still waiting, this is ridiculous', { username: 'sam', name: 'Sam' }, {
-      in_reply_to_tweet_id: first,
-    });
+    const first = await harness.mention(
+      '@acme my parcel is a week late and tracking has not moved',
+    );
+    await harness.mention(
+      '@acme still waiting, this is ridiculous',
+      { username: 'sam', name: 'Sam' },
+      {
+        in_reply_to_tweet_id: first,
+      },
+    );
     await harness.app.start({ schedule: false });
 
     await harness.app.pollOnce('x-mentions');
@@ -111,16 +118,28 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
   it('survives a restart: neither re-replies nor skips mentions, and resumes from the stored cursor', async () => {
     harness = await startHarness();
     const before = [
-      await harness.mention('@acme I cannot log in since this morning', { username: 'ann', name: 'Ann' }),
-      await harness.mention('@acme my refund still has not arrived', { username: 'bo', name: 'Bo' }),
+      await harness.mention('@acme I cannot log in since this morning', {
+        username: 'ann',
+        name: 'Ann',
+      }),
+      await harness.mention('@acme my refund still has not arrived', {
+        username: 'bo',
+        name: 'Bo',
+      }),
     ];
     await harness.app.start({ schedule: false });
     await harness.app.pollOnce('x-mentions');
     await harness.app.drain();
     await harness.app.stop();
     const after = [
-      await harness.mention('@acme the checkout page is broken for me', { username: 'cy', name: 'Cy' }),
-      await harness.mention('@acme order arrived damaged, really disappointed', { username: 'di', name: 'Di' }),
+      await harness.mention('@acme the checkout page is broken for me', {
+        username: 'cy',
+        name: 'Cy',
+      }),
+      await harness.mention('@acme order arrived damaged, really disappointed', {
+        username: 'di',
+        name: 'Di',
+      }),
     ];
     const restarted = harness.newApp();
     await restarted.start({ schedule: false });
@@ -131,7 +150,9 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     await restarted.drain();
 
     const posts = await harness.brandPosts();
-    expect(posts.map((post) => post.in_reply_to_tweet_id).sort()).toEqual([...before, ...after].sort());
+    expect(posts.map((post) => post.in_reply_to_tweet_id).sort()).toEqual(
+      [...before, ...after].sort(),
+    );
     const mentionCalls = harness.sandbox
       .requests()
       .filter((request) => request.method === 'GET' && request.path.endsWith('/mentions'));
@@ -172,7 +193,10 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     await harness.app.pollOnce('x-mentions');
     await waitFor(async () => (calls > 0 ? true : undefined));
     await harness.app.stop({ force: true });
-    const restarted = harness.newApp({ wrapResponder: undefined, workers: { lockDuration: 1000, stalledInterval: 500 } });
+    const restarted = harness.newApp({
+      wrapResponder: undefined,
+      workers: { lockDuration: 1000, stalledInterval: 500 },
+    });
 
     await restarted.start({ schedule: false });
     const unknown = await waitFor(async () => {
@@ -191,7 +215,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     let now = Date.parse('2026-11-21T12:00:00.000Z');
     harness = await startHarness({
       clock: () => now,
-      sandbox: { limits: { mentions: { perUser15m: 2, perApp15m: 450 } } },
+      sandbox: { limits: { 'GET /2/users/:id/mentions': { perUser15m: 2 } } },
     });
     await harness.mention('@acme my order never arrived');
 
@@ -199,13 +223,17 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     const second = await harness.app.pollOnce('x-mentions');
     const limited = await harness.app.pollOnce('x-mentions');
     const deferred = await harness.app.pollOnce('x-mentions');
-    const callsWhileDeferred = harness.sandbox.requests().filter((r) => r.path.endsWith('/mentions')).length;
+    const callsWhileDeferred = harness.sandbox
+      .requests()
+      .filter((r) => r.path.endsWith('/mentions')).length;
     now += 15 * 60_000 + 1000;
     const resumed = await harness.app.pollOnce('x-mentions');
 
     expect(first).toMatchObject({ status: 'polled', stored: 1 });
     expect(second).toMatchObject({ status: 'polled' });
-    expect(second.status === 'polled' && second.deferUntil).toBeGreaterThan(Date.parse('2026-11-21T12:00:00.000Z'));
+    expect(second.status === 'polled' && second.deferUntil).toBeGreaterThan(
+      Date.parse('2026-11-21T12:00:00.000Z'),
+    );
     expect(limited.status).toBe('deferred');
     expect(deferred.status).toBe('deferred');
     expect(callsWhileDeferred).toBe(2);
@@ -216,13 +244,13 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     let now = Date.parse('2026-11-21T12:00:00.000Z');
     harness = await startHarness({
       clock: () => now,
-      sandbox: { limits: { mentions: { perUser15m: 1, perApp15m: 450 } } },
+      sandbox: { limits: { 'GET /2/users/:id/mentions': { perUser15m: 1 } } },
     });
     // Another client of the same account spends the window first.
     await fetch(`${harness.sandbox.url}/__sandbox/x/limits`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mentions: { perUser15m: 0, perApp15m: 450 } }),
+      body: JSON.stringify({ 'GET /2/users/:id/mentions': { perUser15m: 0 } }),
     });
 
     const limited = await harness.app.pollOnce('x-mentions');
@@ -231,18 +259,31 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
     expect(statuses).toEqual([429]);
     expect(limited).toMatchObject({ status: 'polled', stored: 0 });
-    expect(limited.status === 'polled' && limited.deferUntil).toBeGreaterThan(Date.parse('2026-11-21T12:00:00.000Z'));
+    expect(limited.status === 'polled' && limited.deferUntil).toBeGreaterThan(
+      Date.parse('2026-11-21T12:00:00.000Z'),
+    );
     expect(await harness.app.context.cursors.deferredUntil('x-mentions')).toBeGreaterThan(0);
   });
 
   it('records a duplicate-content 403 once and does not retry it in a loop', async () => {
     const fixed = 'We are sorry about this and are looking into it now.';
     harness = await startHarness({
-      draft: () => ({ text: fixed, templateId: 'test-fixed', weightedLength: fixed.length, limit: 280 }),
+      draft: () => ({
+        text: fixed,
+        templateId: 'test-fixed',
+        weightedLength: fixed.length,
+        limit: 280,
+      }),
     });
     // A person already posted this exact text from the brand account, outside earshot.
-    await createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, harness.sandbox.url).v2.tweet(fixed);
-    const postId = await harness.mention('@acme my delivery is two weeks late', { username: 'new', name: 'New' });
+    await createXClient(
+      { kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS },
+      harness.sandbox.url,
+    ).v2.tweet(fixed);
+    const postId = await harness.mention('@acme my delivery is two weeks late', {
+      username: 'new',
+      name: 'New',
+    });
     await harness.app.start({ schedule: false });
 
     await harness.app.pollOnce('x-mentions');
@@ -278,7 +319,10 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
   it('logs and skips malformed items without losing the rest of the batch', async () => {
     harness = await startHarness();
-    const good1 = await harness.mention('@acme my card was charged but the order failed', { username: 'g1', name: 'G1' });
+    const good1 = await harness.mention('@acme my card was charged but the order failed', {
+      username: 'g1',
+      name: 'G1',
+    });
     await fetch(`${harness.sandbox.url}/__sandbox/x/mentions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -289,7 +333,10 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ raw: { text: '@acme who am I', author_id: '4242424242' } }),
     });
-    const good2 = await harness.mention('@acme I still cannot reset my password', { username: 'g2', name: 'G2' });
+    const good2 = await harness.mention('@acme I still cannot reset my password', {
+      username: 'g2',
+      name: 'G2',
+    });
     await harness.app.start({ schedule: false });
 
     const outcome = await harness.app.pollOnce('x-mentions');
@@ -298,8 +345,10 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     expect(outcome).toMatchObject({ status: 'polled', stored: 2, skipped: 2 });
     const replied = (await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id).sort();
     expect(replied).toEqual([good1, good2].sort());
-    const warnings = harness.logs.filter((line) => line.msg === 'Skipped an item the platform sent');
-    expect(warnings.map((line) => line.reason)).toEqual([
+    const warnings = harness.logs.filter(
+      (line) => line.msg === 'Skipped an item the platform sent',
+    );
+    expect(warnings.map((line) => String(line.reason)).sort()).toEqual([
       expect.stringContaining('malformed post: text'),
       expect.stringContaining('unknown author 4242424242'),
     ]);

@@ -20,7 +20,11 @@ function mention(overrides: Partial<Mention> = {}): Mention {
   };
 }
 
-function classification(complaint: boolean, severity: Severity | null, flags: Flag[] = []): Classification {
+function classification(
+  complaint: boolean,
+  severity: Severity | null,
+  flags: Flag[] = [],
+): Classification {
   return {
     complaint,
     confidence: 0.9,
@@ -35,30 +39,41 @@ function classification(complaint: boolean, severity: Severity | null, flags: Fl
 
 describe('decide', () => {
   it.each`
-    case                                   | source          | summoned | complaint | severity | flags                 | acknowledged | createdAt                     | action              | reason
-    ${'@mention complaint'}                | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'auto_reply'}     | ${'complaint-acknowledge'}
-    ${'praise'}                            | ${'x-mentions'} | ${true}  | ${false}  | ${null}  | ${['praise']}         | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'not-a-complaint'}
-    ${'keyword-search hit'}                | ${'x-search'}   | ${false} | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'keyword-hit-needs-person'}
-    ${'timeline post not summoning us'}    | ${'x-mentions'} | ${false} | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'keyword-hit-needs-person'}
-    ${'opt-out beats everything'}          | ${'x-mentions'} | ${true}  | ${true}   | ${'P1'}  | ${['opt_out']}        | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'author-opted-out'}
-    ${'follow-up in acknowledged case'}    | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${true}      | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'case-already-acknowledged'}
-    ${'older than the reply window'}       | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-19T11:50:00.000Z'} | ${'escalate_human'} | ${'too-old-for-auto-reply'}
-    ${'classifier asks for a person'}      | ${'x-mentions'} | ${true}  | ${true}   | ${'P0'}  | ${['escalate_human']} | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'classifier-escalation'}
-    ${'abusive'}                           | ${'x-mentions'} | ${true}  | ${true}   | ${'P3'}  | ${['abusive']}        | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'classifier-escalation'}
-  `('$case → $action', ({ source, summoned, complaint, severity, flags, acknowledged, createdAt, action, reason }) => {
-    const input = {
-      mention: mention({ source: source as SourceId, mentionsBrand: summoned as boolean, createdAt: createdAt as string }),
-      classification: classification(complaint as boolean, severity as Severity | null, flags as Flag[]),
-      caseContext: { acknowledged: acknowledged as boolean },
-      policy: DEFAULT_REPLY_POLICY,
-      now: NOW,
-    };
+    case                                | source          | summoned | complaint | severity | flags                 | acknowledged | createdAt                     | action              | reason
+    ${'@mention complaint'}             | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'auto_reply'}     | ${'complaint-acknowledge'}
+    ${'praise'}                         | ${'x-mentions'} | ${true}  | ${false}  | ${null}  | ${['praise']}         | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'not-a-complaint'}
+    ${'keyword-search hit'}             | ${'x-search'}   | ${false} | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'keyword-hit-needs-person'}
+    ${'timeline post not summoning us'} | ${'x-mentions'} | ${false} | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'keyword-hit-needs-person'}
+    ${'opt-out beats everything'}       | ${'x-mentions'} | ${true}  | ${true}   | ${'P1'}  | ${['opt_out']}        | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'author-opted-out'}
+    ${'follow-up in acknowledged case'} | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${true}      | ${'2026-11-21T11:50:00.000Z'} | ${'ignore'}         | ${'case-already-acknowledged'}
+    ${'older than the reply window'}    | ${'x-mentions'} | ${true}  | ${true}   | ${'P2'}  | ${[]}                 | ${false}     | ${'2026-11-19T11:50:00.000Z'} | ${'escalate_human'} | ${'too-old-for-auto-reply'}
+    ${'classifier asks for a person'}   | ${'x-mentions'} | ${true}  | ${true}   | ${'P0'}  | ${['escalate_human']} | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'classifier-escalation'}
+    ${'abusive'}                        | ${'x-mentions'} | ${true}  | ${true}   | ${'P3'}  | ${['abusive']}        | ${false}     | ${'2026-11-21T11:50:00.000Z'} | ${'escalate_human'} | ${'classifier-escalation'}
+  `(
+    '$case → $action',
+    ({ source, summoned, complaint, severity, flags, acknowledged, createdAt, action, reason }) => {
+      const input = {
+        mention: mention({
+          source: source as SourceId,
+          mentionsBrand: summoned as boolean,
+          createdAt: createdAt as string,
+        }),
+        classification: classification(
+          complaint as boolean,
+          severity as Severity | null,
+          flags as Flag[],
+        ),
+        caseContext: { acknowledged: acknowledged as boolean },
+        policy: DEFAULT_REPLY_POLICY,
+        now: NOW,
+      };
 
-    const decision = decide(input);
+      const decision = decide(input);
 
-    expect(decision.action).toBe(action);
-    expect(decision.reason).toBe(reason);
-  });
+      expect(decision.action).toBe(action);
+      expect(decision.reason).toBe(reason);
+    },
+  );
 
   it.each`
     severity | deadline
@@ -66,15 +81,18 @@ describe('decide', () => {
     ${'P1'}  | ${'2026-11-21T12:50:00.000Z'}
     ${'P2'}  | ${'2026-11-21T12:50:00.000Z'}
     ${'P3'}  | ${'2026-11-21T12:50:00.000Z'}
-  `('sets the first-response deadline for $severity: min(60 min, SLA)', ({ severity, deadline }) => {
-    const decision = decide({
-      mention: mention(),
-      classification: classification(true, severity as Severity),
-      caseContext: { acknowledged: false },
-      policy: DEFAULT_REPLY_POLICY,
-      now: NOW,
-    });
+  `(
+    'sets the first-response deadline for $severity: min(60 min, SLA)',
+    ({ severity, deadline }) => {
+      const decision = decide({
+        mention: mention(),
+        classification: classification(true, severity as Severity),
+        caseContext: { acknowledged: false },
+        policy: DEFAULT_REPLY_POLICY,
+        now: NOW,
+      });
 
-    expect(decision.deadline).toBe(deadline);
-  });
+      expect(decision.deadline).toBe(deadline);
+    },
+  );
 });

@@ -14,7 +14,7 @@ describe('parseConfig', () => {
       mode: 'sandbox',
       demoTraffic: true,
       dryRun: false,
-      x: { credentials: null, pollIntervalMs: 15_000, searchQueries: [] },
+      x: { credentials: null, pollIntervalMs: 3000, searchQueries: [] },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.x)).toBe(true);
@@ -31,6 +31,7 @@ describe('parseConfig', () => {
 
     expect(config.mode).toBe('live');
     expect(config.dryRun).toBe(true);
+    expect(config.x.pollIntervalMs).toBe(15_000);
     expect(config.x.brandHandle).toBe('Acme');
     expect(config.x.credentials).toEqual({
       kind: 'oauth1',
@@ -46,21 +47,24 @@ describe('parseConfig', () => {
   });
 
   it('splits X_SEARCH_QUERIES on semicolons and treats empty values as unset', () => {
-    const config = parseConfig({ X_SEARCH_QUERIES: 'acme outage; "acme app" -is:retweet ;', PORT: '' });
+    const config = parseConfig({
+      X_SEARCH_QUERIES: 'acme outage; "acme app" -is:retweet ;',
+      PORT: '',
+    });
 
     expect(config.x.searchQueries).toEqual(['acme outage', '"acme app" -is:retweet']);
     expect(config.port).toBe(3000);
   });
 
   it.each`
-    key                     | value                  | expected
-    ${'PORT'}               | ${'abc'}               | ${'Invalid configuration: PORT must be a whole number (got "abc")'}
-    ${'PORT'}               | ${'70000'}             | ${'Invalid configuration: PORT must be at most 65535 (got "70000")'}
-    ${'REDIS_URL'}          | ${'http://localhost'}  | ${'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (got "http://localhost")'}
-    ${'EARSHOT_PREFIX'}     | ${'a:b'}               | ${'Invalid configuration: EARSHOT_PREFIX must be 1–40 letters, digits, _ or - (no ":") (got "a:b")'}
-    ${'DEMO_TRAFFIC'}       | ${'maybe'}             | ${'Invalid configuration: DEMO_TRAFFIC must be one of on/off, true/false, 1/0, yes/no (got "maybe")'}
-    ${'X_POLL_INTERVAL_MS'} | ${'10'}                | ${'Invalid configuration: X_POLL_INTERVAL_MS must be at least 1000 (got "10")'}
-    ${'X_BRAND_HANDLE'}     | ${'not a handle!'}     | ${'Invalid configuration: X_BRAND_HANDLE must be an X handle: 1–15 letters, digits or _ (got "not a handle!")'}
+    key                     | value                 | expected
+    ${'PORT'}               | ${'abc'}              | ${'Invalid configuration: PORT must be a whole number (got "abc")'}
+    ${'PORT'}               | ${'70000'}            | ${'Invalid configuration: PORT must be at most 65535 (got "70000")'}
+    ${'REDIS_URL'}          | ${'http://localhost'} | ${'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (got "http://localhost")'}
+    ${'EARSHOT_PREFIX'}     | ${'a:b'}              | ${'Invalid configuration: EARSHOT_PREFIX must be 1–40 letters, digits, _ or - (no ":") (got "a:b")'}
+    ${'DEMO_TRAFFIC'}       | ${'maybe'}            | ${'Invalid configuration: DEMO_TRAFFIC must be one of on/off, true/false, 1/0, yes/no (got "maybe")'}
+    ${'X_POLL_INTERVAL_MS'} | ${'10'}               | ${'Invalid configuration: X_POLL_INTERVAL_MS must be at least 1000 (got "10")'}
+    ${'X_BRAND_HANDLE'}     | ${'not a handle!'}    | ${'Invalid configuration: X_BRAND_HANDLE must be an X handle: 1–15 letters, digits or _ (got "not a handle!")'}
   `('rejects $key=$value with one line naming the key', ({ key, value, expected }) => {
     const attempt = () => parseConfig({ [key]: value });
 

@@ -66,7 +66,10 @@ export function mapXPage(
     const tweet = XTweet.safeParse(candidate);
     if (!tweet.success) {
       const issue = tweet.error.issues[0];
-      skipped.push({ id, reason: `malformed post: ${issue?.path.join('.') || 'item'} ${issue?.message ?? ''}`.trim() });
+      skipped.push({
+        id,
+        reason: `malformed post: ${issue?.path.join('.') || 'item'} ${issue?.message ?? ''}`.trim(),
+      });
       continue;
     }
     const author = users.get(tweet.data.author_id);

@@ -62,18 +62,18 @@ export async function collectPages(options: {
     }
   }
   if (!paginator.done && pages >= maxPages && cursor !== undefined) {
-    options.logger.warn({ source, pages }, 'Poll stopped at the page cap; older mentions in this gap are skipped');
+    options.logger.warn(
+      { source, pages },
+      'Poll stopped at the page cap; older mentions in this gap are skipped',
+    );
     complete = true;
   }
   if (paginator.rateLimit && paginator.rateLimit.remaining <= 0) {
     deferUntil = Math.max(deferUntil ?? 0, paginator.rateLimit.reset * 1000);
   }
 
-  const mapped: { mentions: Mention[]; skipped: SkippedItem[]; newestId: string | undefined } = mapXPage(
-    paginator.data,
-    source,
-    brand,
-  );
+  const mapped: { mentions: Mention[]; skipped: SkippedItem[]; newestId: string | undefined } =
+    mapXPage(paginator.data, source, brand);
   return {
     mentions: mapped.mentions,
     skipped: mapped.skipped,

@@ -19,7 +19,11 @@ export const XTweet = z.object({
   text: z.string(),
   author_id: z.string().regex(/^\d{1,19}$/),
   created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
-  conversation_id: z.string().regex(/^\d{1,19}$/).optional().catch(undefined),
+  conversation_id: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional()
+    .catch(undefined),
   lang: z.string().optional().catch(undefined),
   referenced_tweets: z
     .array(z.object({ type: z.string(), id: z.string() }))
