@@ -77,6 +77,7 @@ const Terms = z.strictObject({
 const TermRuleBody = z.strictObject({
   weight: z.number().min(-10).max(10).optional(),
   negation: Negation.optional(),
+  exact: z.boolean().default(false),
   keywords: z.array(Word).default([]),
   phrases: z.array(Word).default([]),
   regexes: z.array(RegexSource).default([]),
@@ -207,6 +208,7 @@ function termRules(
     id,
     weight: rule.weight ?? defaultWeight,
     negation: rule.negation ?? defaultNegation,
+    exact: rule.exact,
     keywords: rule.keywords,
     phrases: rule.phrases,
     regexes: rule.regexes,

@@ -32,8 +32,9 @@ export interface KeywordEntry {
 
 export interface PhraseEntry {
   text: string;
-  /** Stems of the phrase's second and later words (the first is the index key). */
+  /** Stems (or, when `exact`, tokens) of the phrase's second and later words; the first is the index key. */
   rest: string[];
+  exact: boolean;
   target: Target;
 }
 
@@ -126,36 +127,46 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
 interface IndexBuilder {
   /** `ruleId|stems`: inflections of one word in one rule ("charge", "charged") are one term. */
   seen: Set<string>;
+  /** Keyed by stem. */
   keywords: Map<string, KeywordEntry[]>;
+  /** Keyed by the exact token, for rules with `exact: true`. */
+  exactKeywords: Map<string, KeywordEntry[]>;
   phrases: Map<string, PhraseEntry[]>;
+  exactPhrases: Map<string, PhraseEntry[]>;
   regexes: RegexEntry[];
 }
 
-function addTerms(builder: IndexBuilder, terms: Terms, target: Target): void {
+function addTerms(builder: IndexBuilder, terms: Terms, target: Target, exact = false): void {
   for (const keyword of terms.keywords) {
-    addPhrase(builder, keyword, target);
+    addPhrase(builder, keyword, target, exact);
   }
   for (const phrase of terms.phrases) {
-    addPhrase(builder, phrase, target);
+    addPhrase(builder, phrase, target, exact);
   }
   for (const source of terms.regexes) {
     builder.regexes.push({ text: source, regex: new RegExp(source, 'i'), target });
   }
 }
 
-function addPhrase(builder: IndexBuilder, text: string, target: Target): void {
-  const stems = tokensOf(text).map(stem);
-  const first = stems[0];
-  const key = `${target.ruleId}|${stems.join(' ')}`;
+function addPhrase(builder: IndexBuilder, text: string, target: Target, exact: boolean): void {
+  const tokens = tokensOf(text);
+  const words = exact ? tokens : tokens.map(stem);
+  const first = words[0];
+  const key = `${target.ruleId}|${exact ? '=' : ''}${words.join(' ')}`;
   if (first === undefined || builder.seen.has(key)) {
     return;
   }
   builder.seen.add(key);
-  if (stems.length === 1) {
-    pushTo(builder.keywords, first, { text, target });
+  if (words.length === 1) {
+    pushTo(exact ? builder.exactKeywords : builder.keywords, first, { text, target });
     return;
   }
-  pushTo(builder.phrases, first, { text, rest: stems.slice(1), target });
+  pushTo(exact ? builder.exactPhrases : builder.phrases, first, {
+    text,
+    rest: words.slice(1),
+    exact,
+    target,
+  });
 }
 
 function addRules(
@@ -172,8 +183,15 @@ function addRules(
       weight: rule.weight,
       negation: rule.negation,
     };
-    addTerms(builder, rule, target);
+    addTerms(builder, rule, target, rule.exact);
   }
+}
+
+function merged<T>(a: T[] | undefined, b: T[] | undefined, empty: T[]): T[] {
+  if (a === undefined) {
+    return b ?? empty;
+  }
+  return b === undefined ? a : [...a, ...b];
 }
 
 function combine(sources: string[]): RegExp | null {
@@ -187,23 +205,23 @@ function combine(sources: string[]): RegExp | null {
   }
 }
 
-/** Valence by stem, for inflections the word list lacks ("crashes" from "crash"); ambiguous stems are dropped. */
+/**
+ * Valence by stem for inflections the word list lacks ("crashes" from "crash"). Only base words (whose stem is
+ * the word itself) lend their valence: "questionable" must not make "question" negative. Stems whose base words
+ * disagree in sign are dropped.
+ */
 function stemValences(sentiment: Record<string, number>): Map<string, number> {
   const byStem = new Map<string, number>();
   const conflicting = new Set<string>();
   for (const [word, value] of Object.entries(sentiment)) {
-    if (word.includes(' ')) {
+    if (word.includes(' ') || stem(word) !== word) {
       continue;
     }
-    const key = stem(word);
-    const seen = byStem.get(key);
-    if (seen === undefined) {
-      byStem.set(key, value);
-      continue;
+    const seen = byStem.get(word);
+    if (seen !== undefined && Math.sign(seen) !== Math.sign(value)) {
+      conflicting.add(word);
     }
-    if (Math.sign(seen) !== Math.sign(value)) {
-      conflicting.add(key);
-    }
+    byStem.set(word, value);
   }
   for (const key of conflicting) {
     byStem.delete(key);
@@ -216,7 +234,9 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
   const builder: IndexBuilder = {
     seen: new Set(),
     keywords: new Map(),
+    exactKeywords: new Map(),
     phrases: new Map(),
+    exactPhrases: new Map(),
     regexes: [],
   };
   addRules(builder, lexicon.complaintCues, 'complaint', 'cue');
@@ -312,8 +332,16 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
       contrast: contrasts.has(token),
       sarcasmOpener: openers.has(token),
       questionStarter: questionStarters.has(token),
-      keywords: builder.keywords.get(tokenStem) ?? EMPTY_KEYWORDS,
-      phrases: builder.phrases.get(tokenStem) ?? EMPTY_PHRASES,
+      keywords: merged(
+        builder.keywords.get(tokenStem),
+        builder.exactKeywords.get(token),
+        EMPTY_KEYWORDS,
+      ),
+      phrases: merged(
+        builder.phrases.get(tokenStem),
+        builder.exactPhrases.get(token),
+        EMPTY_PHRASES,
+      ),
     };
   }
 

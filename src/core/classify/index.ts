@@ -1,6 +1,13 @@
 import type { Classification, ClassifierInput, Flag, Reason, Severity } from '../types.js';
 import { compileRules } from './compile.js';
-import type { CompiledLanguage, CompiledRules, Target, TargetKind, TokenInfo } from './compile.js';
+import type {
+  CompiledLanguage,
+  CompiledRules,
+  PhraseEntry,
+  Target,
+  TargetKind,
+  TokenInfo,
+} from './compile.js';
 import { withoutUrls } from './text.js';
 import type { ClassifierRules, EscalationWhen } from './types.js';
 
@@ -66,6 +73,7 @@ const MAX_REASON_WORDS = 8;
 // Intensifiers reach over at most one word ("very long delay" still intensifies "delay").
 const INTENSITY_REACH = 2;
 const OPT_OUT_MAX_WORDS = 4;
+const SHORT_SENTENCE = 3;
 const THRESHOLD = 0.5;
 const NO_HITS: Hit[] = [];
 
@@ -107,10 +115,11 @@ function addHit(lists: HitLists, hit: Hit): void {
   list.push(hit);
 }
 
-function phraseMatches(infos: TokenInfo[], start: number, rest: string[]): boolean {
+function phraseMatches(infos: TokenInfo[], start: number, entry: PhraseEntry): boolean {
+  const { rest, exact } = entry;
   for (let offset = 0; offset < rest.length; offset += 1) {
     const info = infos[start + offset];
-    if (info === undefined || info.stem !== rest[offset]) {
+    if (info === undefined || (exact ? info.token : info.stem) !== rest[offset]) {
       return false;
     }
   }
@@ -164,6 +173,11 @@ function collectEvidence(
   let wordCount = 0;
   let first: TokenInfo | null = null;
   let question = false;
+  // "Two hours on hold. Great!": a short positive sentence after a complaint reads as sarcasm too.
+  let complaintSeen = false;
+  let complaintBeforeSentence = false;
+  let sentenceWords = 0;
+  let sentenceOpener: string | null = null;
 
   function match(target: Target, text: string, negated: boolean, at: number, points: number): void {
     const sign = negationSign(target, negated);
@@ -171,15 +185,22 @@ function collectEvidence(
       return;
     }
     addHit(hits, { target, text, sign, points });
-    if (
-      target.kind === 'complaint' &&
-      target.weight > 0 &&
-      sign > 0 &&
-      openerAt >= 0 &&
-      openerAt < at
-    ) {
+    if (target.kind !== 'complaint' || target.weight <= 0 || sign <= 0) {
+      return;
+    }
+    complaintSeen = true;
+    if (openerAt >= 0 && openerAt < at) {
       sarcasmOpener ??= infos[openerAt]?.token ?? null;
     }
+  }
+
+  function endSentence(): void {
+    if (sentenceOpener !== null && sentenceWords <= SHORT_SENTENCE && complaintBeforeSentence) {
+      sarcasmOpener ??= sentenceOpener;
+    }
+    complaintBeforeSentence = complaintSeen;
+    sentenceWords = 0;
+    sentenceOpener = null;
   }
 
   // Indexed loops in this hot path: it runs for every token of every mention.
@@ -194,10 +215,12 @@ function collectEvidence(
         intensity = 1;
         openerAt = -1;
         question ||= info.token === '?';
+        endSentence();
       }
       continue;
     }
     wordCount += 1;
+    sentenceWords += 1;
     first ??= info;
     const negated = i <= negatedUntil;
     if (info.contrast) {
@@ -230,12 +253,13 @@ function collectEvidence(
     }
     if (info.sarcasmOpener) {
       openerAt = i;
+      sentenceOpener ??= info.token;
     }
     for (const entry of info.keywords) {
       match(entry.target, entry.text, negated, i, 1);
     }
     for (const entry of info.phrases) {
-      if (phraseMatches(infos, i + 1, entry.rest)) {
+      if (phraseMatches(infos, i + 1, entry)) {
         match(entry.target, entry.text, negated, i, 2);
       }
     }
@@ -243,6 +267,8 @@ function collectEvidence(
       negatedUntil = i + window;
     }
   }
+
+  endSentence();
 
   const privateData: string[] = [];
   if (language.regexGate === null || language.regexGate.test(cleaned)) {

@@ -32,6 +32,11 @@ export interface TermRule extends Terms {
   /** Log-odds added to the complaint score when the rule fires (negative = evidence against a complaint). */
   weight: number;
   negation: NegationMode;
+  /**
+   * Match the words as written instead of by stem: "refunded" then does not match "refund", nor "fixed" "fix".
+   * For cues whose tense or form carries the meaning.
+   */
+  exact: boolean;
 }
 
 /** Everything language-specific the classifier needs, from one `lexicon.<lang>.yaml`. */
