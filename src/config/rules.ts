@@ -293,6 +293,10 @@ function versionOf(files: RuleFile[], lexicons: Parsed<LexiconFile>[]): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+function isBaseFile(name: string): boolean {
+  return name.split('.').length === 2;
+}
+
 function collect(dir: string): Collected {
   const errors: string[] = [];
   const files = readRuleFiles(dir, errors);
@@ -347,6 +351,9 @@ function collect(dir: string): Collected {
     );
   }
 
+  // The default categories.yaml first: a brand's categories.<brand>.yaml extends it, and its duplicates are the
+  // ones reported.
+  categoryFiles.sort((a, b) => Number(isBaseFile(b.file.name)) - Number(isBaseFile(a.file.name)));
   const categories: CategoryRule[] = [];
   for (const parsed of categoryFiles) {
     for (const [id, category] of Object.entries(parsed.data.categories)) {

@@ -24,6 +24,8 @@ interface Hit {
   sign: number;
   /** Topic points for categories: a phrase or pattern says more than one word. */
   points: number;
+  /** Token index of the match; −1 for a regex. */
+  at: number;
 }
 
 type HitLists = Record<TargetKind, Hit[]>;
@@ -48,6 +50,8 @@ interface Evidence {
   sarcasmOpener: string | null;
   optOutMessage: boolean;
   privateData: string[];
+  /** Token index of the last contrast word ("but"), or −1. */
+  contrastAt: number;
 }
 
 interface CategoryScore {
@@ -178,13 +182,14 @@ function collectEvidence(
   let complaintBeforeSentence = false;
   let sentenceWords = 0;
   let sentenceOpener: string | null = null;
+  let contrastAt = -1;
 
   function match(target: Target, text: string, negated: boolean, at: number, points: number): void {
     const sign = negationSign(target, negated);
     if (sign === 0) {
       return;
     }
-    addHit(hits, { target, text, sign, points });
+    addHit(hits, { target, text, sign, points, at });
     if (target.kind !== 'complaint' || target.weight <= 0 || sign <= 0) {
       return;
     }
@@ -230,7 +235,9 @@ function collectEvidence(
         word.value *= scoring.contrastBefore;
       }
       contrastFactor = scoring.contrastAfter;
+      contrastAt = i;
       openerAt = -1;
+      complaintSeen = false;
     }
     if (info.valence !== 0) {
       let value = info.valence * contrastFactor;
@@ -274,7 +281,7 @@ function collectEvidence(
   if (language.regexGate === null || language.regexGate.test(cleaned)) {
     for (const entry of language.regexes) {
       if (entry.target.negation !== 'required' && entry.regex.test(cleaned)) {
-        addHit(hits, { target: entry.target, text: entry.text, sign: 1, points: 2 });
+        addHit(hits, { target: entry.target, text: entry.text, sign: 1, points: 2, at: -1 });
       }
     }
     for (const pattern of compiled.privateDataPatterns) {
@@ -293,6 +300,7 @@ function collectEvidence(
     sarcasmOpener,
     optOutMessage: isOptOutMessage(language, infos, wordCount),
     privateData,
+    contrastAt,
   };
 }
 
@@ -384,7 +392,9 @@ function score(compiled: CompiledRules, evidence: Evidence, threadComplaint: boo
     : [hits.complaint, hits.praise, hits.suggestion, hits.abusive];
   for (const list of lists) {
     for (const hit of list) {
-      const weight = hit.target.weight * hit.sign;
+      // "Had a problem, but support sorted it out": what precedes a contrast counts less, as for sentiment.
+      const contrast = hit.at >= 0 && hit.at < evidence.contrastAt ? scoring.contrastBefore : 1;
+      const weight = hit.target.weight * hit.sign * contrast;
       if (weight === 0) {
         continue;
       }
