@@ -151,13 +151,19 @@ function main(): void {
     `${file}: ${rows.length} texts, ${labels.filter(Boolean).length} complaints; rules ${rules.version}`,
   );
 
-  // Warm up, then time the full pass (every field and reason is computed).
-  for (const row of rows.slice(0, 2000)) {
-    classify({ text: row.text, source: 'x-mentions' });
-  }
-  const started = performance.now();
+  // First pass: every word is new to the classifier's cache (stemmed and looked up once). Second pass: steady
+  // state, as on a long-running worker whose vocabulary has been seen.
+  const coldStart = performance.now();
   const results = rows.map((row) => classify({ text: row.text, source: 'x-mentions' }));
-  const seconds = (performance.now() - started) / 1000;
+  const coldSeconds = (performance.now() - coldStart) / 1000;
+  let warmSeconds = Infinity;
+  for (let round = 0; round < 3; round += 1) {
+    const warmStart = performance.now();
+    for (const row of rows) {
+      classify({ text: row.text, source: 'x-mentions' });
+    }
+    warmSeconds = Math.min(warmSeconds, (performance.now() - warmStart) / 1000);
+  }
   const predictions = results.map((result) => result.complaint);
 
   print();
@@ -172,7 +178,7 @@ function main(): void {
     ),
   );
   print(
-    `speed: ${Math.round(rows.length / seconds).toLocaleString('en')} texts/s (single pass, ${rows.length} texts)`,
+    `speed: ${Math.round(rows.length / warmSeconds).toLocaleString('en')} texts/s warm (best of 3 passes), ${Math.round(rows.length / coldSeconds).toLocaleString('en')} texts/s on first sight (${rows.length} texts)`,
   );
 
   print();
