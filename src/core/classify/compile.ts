@@ -69,11 +69,6 @@ export interface CompiledLanguage {
   /** Tokens of a text (URLs already removed) with what the rules know about each. */
   scan: (text: string) => TokenInfo[];
   regexes: RegexEntry[];
-  /**
-   * All regexes of the language and the personal-data patterns in one alternation: most texts match none, and
-   * one scan costs less than a dozen. Null when the patterns cannot be combined (e.g. duplicate group names).
-   */
-  regexGate: RegExp | null;
   optOutMessages: Set<string>;
 }
 
@@ -192,17 +187,6 @@ function merged<T>(a: T[] | undefined, b: T[] | undefined, empty: T[]): T[] {
     return b ?? empty;
   }
   return b === undefined ? a : [...a, ...b];
-}
-
-function combine(sources: string[]): RegExp | null {
-  if (sources.length === 0) {
-    return /$^/;
-  }
-  try {
-    return new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'i');
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -407,15 +391,10 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
     return infos.slice(0, count);
   }
 
-  const sources = [
-    ...builder.regexes.map((entry) => entry.text),
-    ...rules.privateDataPatterns.map((pattern) => pattern.regex),
-  ];
   return {
     lexicon,
     scan,
     regexes: builder.regexes,
-    regexGate: combine(sources),
     optOutMessages: new Set(lexicon.optOutMessages.map((message) => tokensOf(message).join(' '))),
   };
 }

@@ -278,16 +278,14 @@ function collectEvidence(
   endSentence();
 
   const privateData: string[] = [];
-  if (language.regexGate === null || language.regexGate.test(cleaned)) {
-    for (const entry of language.regexes) {
-      if (entry.target.negation !== 'required' && entry.regex.test(cleaned)) {
-        addHit(hits, { target: entry.target, text: entry.text, sign: 1, points: 2, at: -1 });
-      }
+  for (const entry of language.regexes) {
+    if (entry.target.negation !== 'required' && entry.regex.test(cleaned)) {
+      addHit(hits, { target: entry.target, text: entry.text, sign: 1, points: 2, at: -1 });
     }
-    for (const pattern of compiled.privateDataPatterns) {
-      if (pattern.regex.test(cleaned)) {
-        privateData.push(pattern.id);
-      }
+  }
+  for (const pattern of compiled.privateDataPatterns) {
+    if (pattern.regex.test(cleaned)) {
+      privateData.push(pattern.id);
     }
   }
 
