@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLY_POLICY, decide } from '../../src/core/decide.js';
+import { DEFAULT_REPLY_POLICY, decide, policyFromReplyPolicy } from '../../src/core/decide.js';
 import type { Classification, Flag, Mention, Severity, SourceId } from '../../src/core/types.js';
 
 const NOW = new Date('2026-11-21T12:00:00.000Z');
@@ -95,4 +95,65 @@ describe('decide', () => {
       expect(decision.deadline).toBe(deadline);
     },
   );
+});
+
+describe('decide as an adapter over evaluatePolicy', () => {
+  it.each`
+    case                    | source          | summoned | complaint | flags          | acknowledged | ruleId
+    ${'@mention complaint'} | ${'x-mentions'} | ${true}  | ${true}   | ${[]}          | ${false}     | ${'default:acknowledge-mention-complaints'}
+    ${'opt-out'}            | ${'x-mentions'} | ${true}  | ${true}   | ${['opt_out']} | ${false}     | ${'gate:opt-out'}
+    ${'keyword-search hit'} | ${'x-search'}   | ${false} | ${true}   | ${[]}          | ${false}     | ${'gate:not-summoned'}
+    ${'praise'}             | ${'x-mentions'} | ${true}  | ${false}  | ${['praise']}  | ${false}     | ${'default:complaints-only'}
+    ${'acknowledged case'}  | ${'x-mentions'} | ${true}  | ${true}   | ${[]}          | ${true}      | ${'gate:one-reply-per-interaction'}
+    ${'abusive'}            | ${'x-mentions'} | ${true}  | ${true}   | ${['abusive']} | ${false}     | ${'default:classifier-escalation'}
+  `(
+    'keeps the rule id of $case',
+    ({ source, summoned, complaint, flags, acknowledged, ruleId }) => {
+      const input = {
+        mention: mention({ source: source as SourceId, mentionsBrand: summoned as boolean }),
+        classification: classification(
+          complaint as boolean,
+          complaint ? 'P2' : null,
+          flags as Flag[],
+        ),
+        caseContext: { acknowledged: acknowledged as boolean },
+        policy: DEFAULT_REPLY_POLICY,
+        now: NOW,
+      };
+
+      const decision = decide(input);
+
+      expect(decision.ruleId).toBe(ruleId);
+    },
+  );
+
+  it('never asks for approval: every summoned, fresh complaint is acknowledged automatically', () => {
+    const input = {
+      mention: mention({
+        author: {
+          id: '1',
+          username: 'big',
+          name: 'Big',
+          followersCount: 5_000_000,
+          verified: true,
+        },
+      }),
+      classification: { ...classification(true, 'P0'), confidence: 0.2, category: 'legal' },
+      caseContext: { acknowledged: false },
+      policy: DEFAULT_REPLY_POLICY,
+      now: NOW,
+    };
+
+    const decision = decide(input);
+
+    expect(decision.action).toBe('auto_reply');
+  });
+
+  it('maps a ReplyPolicy onto wall-clock SLAs', () => {
+    const policy = policyFromReplyPolicy({ ...DEFAULT_REPLY_POLICY, version: 'v9' });
+
+    expect(policy.version).toBe('v9');
+    expect(policy.sla.P3).toEqual({ kind: 'minutes', minutes: 2880 });
+    expect(policy.quietHours).toBeNull();
+  });
 });
