@@ -13,6 +13,23 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { PeopleQueue } from '../store/people-queue.js';
 import type { PostedTexts } from '../store/posted-texts.js';
 
+/** Names of the shared posting budgets: one per platform endpoint we write to. */
+export type BudgetName = 'x:post' | 'x:dm' | 'app-store:reply' | 'google-play:reply';
+
+/**
+ * Token buckets in Redis shared by every process, sized from the platform tier's limits so that earshot
+ * never draws a 429 in normal operation.
+ *
+ * @example
+ * const grant = await budget.take('x:post', Date.now());
+ * if (!grant.granted) await worker.rateLimit(grant.retryAt - Date.now());
+ */
+export interface RateBudget {
+  take(name: BudgetName, now: number): Promise<{ granted: true } | { granted: false; retryAt: number }>;
+  /** Aligns the bucket with what the platform reported (x-rate-limit-remaining / -reset). */
+  observe(name: BudgetName, remaining: number, resetAt: number, now: number): Promise<void>;
+}
+
 /** Everything the use-cases need, built once by createApp. */
 export interface AppContext {
   logger: Logger;

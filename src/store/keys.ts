@@ -16,6 +16,13 @@ export function redisKeys(prefix: string) {
     needsPerson: () => `${prefix}:needs-person`,
     needsPersonItem: (itemId: string) => `${prefix}:needs-person:${itemId}`,
     labels: () => `${prefix}:labels`,
+    draft: (id: string) => `${prefix}:draft:${id}`,
+    caseDrafts: (caseId: string) => `${prefix}:case:${caseId}:drafts`,
+    pendingDrafts: () => `${prefix}:drafts:pending`,
+    optOut: (platform: Platform, authorId: string) => `${prefix}:opt-out:${platform}:${authorId}`,
+    paused: () => `${prefix}:paused`,
+    users: () => `${prefix}:users`,
+    apiTokens: () => `${prefix}:api-tokens`,
   };
 }
 
