@@ -156,6 +156,7 @@ export const LexiconFile = z.strictObject({
   praiseCues: TermRules,
   sarcasmCues: TermRules,
   sarcasmOpeners: z.array(Word).default([]),
+  sarcasmClosers: z.array(Word).default([]),
   suggestionCues: TermRules,
   optOut: z
     .strictObject({ messages: z.array(Word).default([]), cues: TermRules })
@@ -236,6 +237,7 @@ function toLexicon(data: LexiconFile): LanguageLexicon {
     praiseCues: termRules(data.praiseCues, -1, 'blocks'),
     sarcasmCues: termRules(data.sarcasmCues, 2, 'ignored'),
     sarcasmOpeners: data.sarcasmOpeners.map((word) => word.toLowerCase()),
+    sarcasmClosers: data.sarcasmClosers,
     suggestionCues: termRules(data.suggestionCues, 0, 'blocks'),
     optOutMessages: data.optOut.messages,
     optOutCues: termRules(data.optOut.cues, 0, 'ignored'),

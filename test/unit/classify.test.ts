@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadClassifierRules } from '../../src/config/rules.js';
 import { CLASSIFIER_ID, createClassifier, tokenize } from '../../src/core/classify/index.js';
@@ -369,5 +370,36 @@ describe('app-store review language', () => {
     ${'Had a problem with billing once but support sorted it out fast. Happy customer.'} | ${false}
   `('"$text" → complaint $complaint', ({ text, complaint }) => {
     expect(classify({ text: text as string, source: 'app-store' }).complaint).toBe(complaint);
+  });
+});
+
+describe('hand-written review sanity set (test/fixtures/classify-reviews.csv)', () => {
+  function readReviews(): { text: string; complaint: boolean }[] {
+    const lines = readFileSync('test/fixtures/classify-reviews.csv', 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    return lines.map((line) => {
+      const match = /^(?:"((?:[^"]|"")*)"|([^,]*)),([01]),/.exec(line);
+      if (match === null) {
+        throw new Error(`bad fixture line: ${line}`);
+      }
+      return {
+        text: (match[1] ?? match[2] ?? '').replaceAll('""', '"'),
+        complaint: match[3] === '1',
+      };
+    });
+  }
+
+  it('keeps its accuracy (1–2 stars = complaint, 4–5 = not)', () => {
+    const reviews = readReviews();
+
+    const correct = reviews.filter(
+      (review) =>
+        classify({ text: review.text, source: 'app-store' }).complaint === review.complaint,
+    ).length;
+
+    expect(reviews).toHaveLength(70);
+    expect(correct / reviews.length).toBeGreaterThanOrEqual(0.9);
   });
 });

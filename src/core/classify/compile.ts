@@ -70,6 +70,8 @@ export interface CompiledLanguage {
   scan: (text: string) => TokenInfo[];
   regexes: RegexEntry[];
   optOutMessages: Set<string>;
+  /** Whole short sentences that read as sarcasm after a complaint ("great", "thanks a lot"), normalised. */
+  sarcasmClosers: Set<string>;
 }
 
 const EMPTY_KEYWORDS: KeywordEntry[] = [];
@@ -396,6 +398,7 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
     scan,
     regexes: builder.regexes,
     optOutMessages: new Set(lexicon.optOutMessages.map((message) => tokensOf(message).join(' '))),
+    sarcasmClosers: new Set(lexicon.sarcasmClosers.map((closer) => tokensOf(closer).join(' '))),
   };
 }
 

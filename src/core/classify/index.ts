@@ -77,7 +77,7 @@ const MAX_REASON_WORDS = 8;
 // Intensifiers reach over at most one word ("very long delay" still intensifies "delay").
 const INTENSITY_REACH = 2;
 const OPT_OUT_MAX_WORDS = 4;
-const SHORT_SENTENCE = 3;
+const SHORT_SENTENCE = 4;
 const THRESHOLD = 0.5;
 const NO_HITS: Hit[] = [];
 
@@ -143,15 +143,23 @@ function negationSign(target: Target, negated: boolean): number {
   }
 }
 
+/** The words of infos[start, end) joined by spaces, punctuation left out. */
+function wordsBetween(infos: TokenInfo[], start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i += 1) {
+    const info = infos[i];
+    if (info !== undefined && !info.clause) {
+      text += text === '' ? info.token : ` ${info.token}`;
+    }
+  }
+  return text;
+}
+
 function isOptOutMessage(language: CompiledLanguage, infos: TokenInfo[], words: number): boolean {
   if (words === 0 || words > OPT_OUT_MAX_WORDS) {
     return false;
   }
-  const text = infos
-    .filter((info) => !info.clause)
-    .map((info) => info.token)
-    .join(' ');
-  return language.optOutMessages.has(text);
+  return language.optOutMessages.has(wordsBetween(infos, 0, infos.length));
 }
 
 function collectEvidence(
@@ -181,7 +189,7 @@ function collectEvidence(
   let complaintSeen = false;
   let complaintBeforeSentence = false;
   let sentenceWords = 0;
-  let sentenceOpener: string | null = null;
+  let sentenceStart = 0;
   let contrastAt = -1;
 
   function match(target: Target, text: string, negated: boolean, at: number, points: number): void {
@@ -199,13 +207,16 @@ function collectEvidence(
     }
   }
 
-  function endSentence(): void {
-    if (sentenceOpener !== null && sentenceWords <= SHORT_SENTENCE && complaintBeforeSentence) {
-      sarcasmOpener ??= sentenceOpener;
+  function endSentence(end: number): void {
+    if (complaintBeforeSentence && sentenceWords > 0 && sentenceWords <= SHORT_SENTENCE) {
+      const sentence = wordsBetween(infos, sentenceStart, end);
+      if (language.sarcasmClosers.has(sentence)) {
+        sarcasmOpener ??= sentence;
+      }
     }
     complaintBeforeSentence = complaintSeen;
     sentenceWords = 0;
-    sentenceOpener = null;
+    sentenceStart = end + 1;
   }
 
   // Indexed loops in this hot path: it runs for every token of every mention.
@@ -220,7 +231,7 @@ function collectEvidence(
         intensity = 1;
         openerAt = -1;
         question ||= info.token === '?';
-        endSentence();
+        endSentence(i);
       }
       continue;
     }
@@ -260,7 +271,6 @@ function collectEvidence(
     }
     if (info.sarcasmOpener) {
       openerAt = i;
-      sentenceOpener ??= info.token;
     }
     for (const entry of info.keywords) {
       match(entry.target, entry.text, negated, i, 1);
@@ -275,7 +285,7 @@ function collectEvidence(
     }
   }
 
-  endSentence();
+  endSentence(infos.length);
 
   const privateData: string[] = [];
   for (const entry of language.regexes) {

@@ -57,8 +57,10 @@ export interface LanguageLexicon {
   praiseCues: TermRule[];
   /** Patterns of sarcasm ("thanks for nothing"); they add their weight and mute positive sentiment. */
   sarcasmCues: TermRule[];
-  /** Positive words that read as sarcasm when the same text also carries complaint evidence. */
+  /** Positive words that read as sarcasm when complaint words follow in the same sentence ("great, another outage"). */
   sarcasmOpeners: string[];
+  /** Short sentences that read as sarcasm after a complaint ("Two hours on hold. Great."). */
+  sarcasmClosers: string[];
   /** Suggestions and feature requests: capped at `severity.suggestion`. */
   suggestionCues: TermRule[];
   /** Whole messages that mean "stop" ("stop", "unsubscribe"), compared after removing handles and punctuation. */
