@@ -1,4 +1,13 @@
-import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { createRequire } from 'node:module';
+
+interface Stemmer {
+  stem(token: string): string;
+}
+
+// Only natural's Porter stemmer is loaded: the top-level `natural` package would also load dotenv (which reads
+// .env and prints to stdout), mongoose, pg and redis clients. The submodule is CommonJS without typings.
+const require = createRequire(import.meta.url);
+const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as Stemmer;
 
 const POSSESSIVE = /'s$/;
 
