@@ -1,39 +1,46 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ReplyPolicy } from './core/decide.js';
+import type { Policy } from './core/policy/index.js';
 import type { Classification, ClassifierInput, Draft, SourceId } from './core/types.js';
 import type { DraftInput } from './core/draft.js';
-import {
-  DuplicateContent,
-  PlatformAuthError,
-  PlatformRateLimited,
-  PolicyBlocked,
-} from './errors.js';
+import { DuplicateContent, PlatformAuthError, PlatformRateLimited, PolicyBlocked } from './errors.js';
 import type { Logger } from './lib/logger.js';
 import {
   QUEUE_NAMES,
   jobIds,
+  type NotifyJob,
   type PollJob,
-  type SendReplyJob,
+  type SendDraftJob,
   type TriageJob,
+  type WatchdogJob,
 } from './queue/jobs.js';
 import type { ConnectionRole } from './queue/connection.js';
+import { createRateBudget } from './queue/rate-budget.js';
+import type { Notifier } from './responders/notify/types.js';
 import { createResponderRegistry } from './responders/registry.js';
-import type { PublicReplyResponder } from './responders/types.js';
+import type { DmResponder, PublicReplyResponder } from './responders/types.js';
 import { createSourceRegistry } from './sources/registry.js';
 import type { Source } from './sources/types.js';
 import { createAuditLog } from './store/audit-log.js';
 import { createCaseStore } from './store/cases.js';
+import { createControlStore, type PauseState } from './store/control.js';
 import { createCursorStore } from './store/cursors.js';
+import { createDailyCounters } from './store/daily.js';
+import { createDraftStore } from './store/drafts.js';
 import { redisKeys } from './store/keys.js';
+import { createLabelStore } from './store/labels.js';
 import { createMentionStore } from './store/mentions.js';
+import { createOptOutStore } from './store/opt-outs.js';
 import { createPeopleQueue } from './store/people-queue.js';
 import { createPostedTexts } from './store/posted-texts.js';
 import { createSentGuard } from './store/sent-guard.js';
 import type { AppContext } from './app/context.js';
+import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
+import { requestNotification } from './app/notify.js';
+import { SendingPaused, sendDraft } from './app/send-draft.js';
 import { triageMention } from './app/triage.js';
-import { sendReply } from './app/send-reply.js';
+import { runWatchdog, type WatchdogReport } from './app/watchdog.js';
 
 export interface AppDeps {
   /** Redis key and BullMQ prefix. */
@@ -44,24 +51,42 @@ export interface AppDeps {
   now: () => Date;
   dryRun: boolean;
   brand: { id: string; handle: string; name: string };
-  policy: ReplyPolicy;
+  /** rules/policy.yaml, validated. */
+  policy: Policy;
   classify: (input: ClassifierInput) => Classification;
   draft: (input: Omit<DraftInput, 'brand'>) => Draft;
   /** Sources to poll, each with its interval. Pollers get read-only clients. */
   sources: ReadonlyArray<{ source: Source; everyMs: number }>;
   /** Outbound channels; the only holders of write clients. */
   responders: readonly PublicReplyResponder[];
+  dmResponders?: readonly DmResponder[];
+  notifiers?: readonly Notifier[];
+  /** Links in notifications point here. */
+  deskBaseUrl?: string;
+  /** Support DMs must link a privacy policy; without one, DM hand-offs are off. */
+  privacyUrlConfigured?: boolean;
+  /** Upper bound of the deterministic delay added to automated sends; 0 in tests. */
+  jitterMs?: number;
+  /** How often the SLA watchdog runs. */
+  watchdogEveryMs?: number;
   /** Worker tuning; tests shorten the lock so a "killed" worker's job is picked up quickly. */
-  workers?: { lockDuration?: number; stalledInterval?: number; replyAttempts?: number };
+  workers?: { lockDuration?: number; stalledInterval?: number; sendAttempts?: number; notifyBackoffMs?: number };
 }
 
 export interface App {
   context: AppContext;
-  /** Registers the poll schedulers (one run per tick across all processes) and starts the workers. */
+  drafts: DraftService;
+  /** Registers the schedulers (one run per tick across all processes) and starts the workers. */
   start(options?: { schedule?: boolean }): Promise<void>;
   /** Runs one poll of a source now, in this process. */
   pollOnce(source: SourceId): Promise<PollOutcome>;
-  /** Waits until the triage and reply queues have nothing waiting, delayed or active. */
+  /** Runs the SLA watchdog once now, in this process. */
+  watchdogOnce(): Promise<WatchdogReport>;
+  /** Kill switch: stops all posting at once across every process; queued work waits in order. */
+  pause(by: string, reason?: string | null): Promise<void>;
+  resume(by: string): Promise<void>;
+  pauseState(): Promise<PauseState>;
+  /** Waits until triage, send and notify have nothing waiting, delayed or active. */
   drain(timeoutMs?: number): Promise<void>;
   /** Stops workers (waiting for active jobs unless `force`, which simulates a killed process) and closes Redis. */
   stop(options?: { force?: boolean }): Promise<void>;
@@ -95,26 +120,44 @@ export function createApp(deps: AppDeps): App {
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     }),
-    replies: new Queue<SendReplyJob>(QUEUE_NAMES.replies, {
+    send: new Queue<SendDraftJob>(QUEUE_NAMES.send, {
       connection: queueConnection,
       prefix,
-      defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: deps.workers?.replyAttempts ?? 5 },
+      defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: deps.workers?.sendAttempts ?? 5 },
     }),
+    notify: new Queue<NotifyJob>(QUEUE_NAMES.notify, {
+      connection: queueConnection,
+      prefix,
+      defaultJobOptions: {
+        ...DEFAULT_JOB_OPTIONS,
+        attempts: 8,
+        backoff: { type: 'exponential', delay: deps.workers?.notifyBackoffMs ?? 5000 },
+      },
+    }),
+    watchdog: new Queue<WatchdogJob>(QUEUE_NAMES.watchdog, { connection: queueConnection, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Queue error'));
   }
 
+  const notifiers = new Map((deps.notifiers ?? []).map((notifier) => [notifier.id, notifier]));
   const context: AppContext = {
     logger,
     now: deps.now,
     dryRun: deps.dryRun,
     brand: deps.brand,
     policy: deps.policy,
+    jitterMs: deps.jitterMs ?? 0,
+    deskBaseUrl: deps.deskBaseUrl ?? 'http://127.0.0.1:3000',
+    privacyUrlConfigured: deps.privacyUrlConfigured ?? false,
     classify: deps.classify,
     draft: deps.draft,
     sources: createSourceRegistry(deps.sources.map((entry) => entry.source)),
     responders: createResponderRegistry(deps.responders),
+    dmResponders: new Map((deps.dmResponders ?? []).map((responder) => [responder.platform, responder])),
+    notifiers,
+    notify: (request) => requestNotification(context, request),
+    rateBudget: createRateBudget(store, prefix),
     mentions: createMentionStore(store, keys),
     cases: createCaseStore(store, keys),
     cursors: createCursorStore(store, keys),
@@ -122,8 +165,14 @@ export function createApp(deps: AppDeps): App {
     audit: createAuditLog(store, keys),
     people: createPeopleQueue(store, keys),
     postedTexts: createPostedTexts(store, keys),
-    queues: { triage: queues.triage, replies: queues.replies },
+    drafts: createDraftStore(store, keys),
+    optOuts: createOptOutStore(store, keys),
+    daily: createDailyCounters(store, keys, deps.policy.timezone),
+    control: createControlStore(store, keys),
+    labels: createLabelStore(store, keys),
+    queues: { triage: queues.triage, send: queues.send, notify: queues.notify },
   };
+  const drafts = createDraftService(context);
 
   const stopping = new AbortController();
   const workers: Worker[] = [];
@@ -131,12 +180,8 @@ export function createApp(deps: AppDeps): App {
     connection: open('worker'),
     prefix,
     concurrency,
-    ...(deps.workers?.lockDuration !== undefined
-      ? { lockDuration: deps.workers.lockDuration }
-      : {}),
-    ...(deps.workers?.stalledInterval !== undefined
-      ? { stalledInterval: deps.workers.stalledInterval }
-      : {}),
+    ...(deps.workers?.lockDuration !== undefined ? { lockDuration: deps.workers.lockDuration } : {}),
+    ...(deps.workers?.stalledInterval !== undefined ? { stalledInterval: deps.workers.stalledInterval } : {}),
   });
 
   function startWorkers(): void {
@@ -159,22 +204,22 @@ export function createApp(deps: AppDeps): App {
       async (job: Job<TriageJob>) => triageMention(context, job.data),
       workerOptions(4),
     );
-    const replyWorker: Worker<SendReplyJob> = new Worker<SendReplyJob>(
-      QUEUE_NAMES.replies,
-      async (job: Job<SendReplyJob>) => {
+    const sendWorker: Worker<SendDraftJob> = new Worker<SendDraftJob>(
+      QUEUE_NAMES.send,
+      async (job: Job<SendDraftJob>) => {
         try {
-          return await sendReply(context, job.data);
+          return await sendDraft(context, job.data.draftId);
         } catch (error) {
-          if (error instanceof PlatformRateLimited) {
-            // Waits for the platform's window without burning an attempt (BullMQ manual rate limit).
-            await replyWorker.rateLimit(Math.max(1000, error.resetAt - deps.now().getTime()));
+          if (error instanceof SendingPaused) {
+            await sendWorker.rateLimit(2000);
             throw Worker.RateLimitError();
           }
-          if (
-            error instanceof PolicyBlocked ||
-            error instanceof DuplicateContent ||
-            error instanceof PlatformAuthError
-          ) {
+          if (error instanceof PlatformRateLimited) {
+            // Waits for the budget or the platform's window without burning an attempt (BullMQ manual rate limit).
+            await sendWorker.rateLimit(Math.max(250, error.resetAt - deps.now().getTime()));
+            throw Worker.RateLimitError();
+          }
+          if (error instanceof PolicyBlocked || error instanceof DuplicateContent || error instanceof PlatformAuthError) {
             throw new UnrecoverableError(error.message);
           }
           throw error;
@@ -182,14 +227,49 @@ export function createApp(deps: AppDeps): App {
       },
       workerOptions(1),
     );
-    for (const worker of [pollWorker, triageWorker, replyWorker]) {
+    const notifyWorker = new Worker<NotifyJob>(
+      QUEUE_NAMES.notify,
+      async (job: Job<NotifyJob>) => {
+        const notifier = notifiers.get(job.data.notifierId);
+        if (notifier === undefined) {
+          throw new UnrecoverableError(`No notification channel ${job.data.notifierId} is configured`);
+        }
+        try {
+          await notifier.notify(job.data.event, stopping.signal);
+        } catch (error) {
+          const retryable = (error as { retryable?: boolean }).retryable !== false;
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          if (!retryable || lastAttempt) {
+            await context.audit.append({
+              at: deps.now().toISOString(),
+              caseId: job.data.event.caseId,
+              source: job.data.event.source,
+              mentionId: null,
+              outcome: 'failed',
+              reason: 'notify-failed',
+              actor: 'earshot',
+              severity: job.data.event.severity,
+              detail: `${notifier.id}: ${(error as Error).message} (event ${job.data.event.id}, attempt ${job.attemptsMade + 1})`,
+            });
+          }
+          if (!retryable) {
+            throw new UnrecoverableError((error as Error).message);
+          }
+          throw error;
+        }
+      },
+      workerOptions(2),
+    );
+    const watchdogWorker = new Worker<WatchdogJob>(
+      QUEUE_NAMES.watchdog,
+      async () => runWatchdog(context),
+      workerOptions(1),
+    );
+    for (const worker of [pollWorker, triageWorker, sendWorker, notifyWorker, watchdogWorker]) {
       worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Worker error'));
       worker.on('failed', (job, err) => {
         if (job && err.name !== 'RateLimitError') {
-          logger.warn(
-            { jobId: job.id, queue: job.queueName, err: { message: err.message } },
-            'Job failed',
-          );
+          logger.warn({ jobId: job.id, queue: job.queueName, err: { message: err.message } }, 'Job failed');
         }
       });
       workers.push(worker);
@@ -197,14 +277,10 @@ export function createApp(deps: AppDeps): App {
   }
 
   async function isIdle(): Promise<boolean> {
-    for (const queue of [queues.triage, queues.replies]) {
-      const counts = await queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-        'waiting-children',
-      );
+    const paused = await context.control.isPaused();
+    for (const queue of [queues.triage, queues.send, queues.notify]) {
+      const types = ['active', 'delayed', 'prioritized', 'waiting-children'] as const;
+      const counts = await queue.getJobCounts(...types, ...(paused && queue === queues.send ? [] : (['waiting'] as const)));
       if (Object.values(counts).some((count) => count > 0)) {
         return false;
       }
@@ -214,6 +290,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     context,
+    drafts,
 
     async start(options = {}) {
       if (options.schedule ?? true) {
@@ -227,13 +304,18 @@ export function createApp(deps: AppDeps): App {
           await queues.poll.upsertJobScheduler(
             jobIds.pollScheduler(source.id),
             { every: everyMs },
-            {
-              name: 'poll',
-              data: { source: source.id },
-              opts: { removeOnComplete: 100, removeOnFail: 100 },
-            },
+            { name: 'poll', data: { source: source.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
           );
         }
+        await queues.watchdog.upsertJobScheduler(
+          jobIds.watchdogScheduler(),
+          { every: deps.watchdogEveryMs ?? 30_000 },
+          { name: 'watchdog', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        );
+      }
+      if (await context.control.isPaused()) {
+        await queues.send.pause();
+        logger.warn('Sending is paused (earshot resume to release queued replies)');
       }
       startWorkers();
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));
@@ -242,6 +324,45 @@ export function createApp(deps: AppDeps): App {
     async pollOnce(source) {
       return pollSource(context, source, stopping.signal);
     },
+
+    async watchdogOnce() {
+      return runWatchdog(context);
+    },
+
+    async pause(by, reason = null) {
+      const now = deps.now();
+      await context.control.pause(by, now, reason);
+      await queues.send.pause();
+      await context.audit.append({
+        at: now.toISOString(),
+        caseId: null,
+        source: null,
+        mentionId: null,
+        outcome: 'paused',
+        reason: 'kill-switch',
+        actor: by,
+        ...(reason ? { detail: reason } : {}),
+      });
+      logger.warn({ by }, 'PAUSED: nothing will be posted until resume');
+    },
+
+    async resume(by) {
+      const now = deps.now();
+      await context.control.resume();
+      await queues.send.resume();
+      await context.audit.append({
+        at: now.toISOString(),
+        caseId: null,
+        source: null,
+        mentionId: null,
+        outcome: 'resumed',
+        reason: 'kill-switch',
+        actor: by,
+      });
+      logger.warn({ by }, 'RESUMED: queued replies go out in priority order');
+    },
+
+    pauseState: () => context.control.state(),
 
     async drain(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
@@ -264,9 +385,7 @@ export function createApp(deps: AppDeps): App {
       }
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
-      await Promise.all(
-        opened.map((connection) => connection.quit().catch(() => connection.disconnect())),
-      );
+      await Promise.all(opened.map((connection) => connection.quit().catch(() => connection.disconnect())));
     },
   };
 }

@@ -11,7 +11,7 @@ import { parseConfig, type Config } from './config/env.js';
 import { loadClassifierRules } from './config/rules.js';
 import { loadTemplates } from './config/templates.js';
 import { createClassifier } from './core/classify/index.js';
-import { DEFAULT_REPLY_POLICY } from './core/decide.js';
+import { loadPolicy } from './config/policy.js';
 import { draftReply } from './core/draft.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -19,6 +19,10 @@ import { packageRoot } from './lib/package-root.js';
 import { createXClient } from './lib/x-client.js';
 import { checkRedis, createRedisConnection } from './queue/connection.js';
 import { createXPublicReply } from './responders/x-public-reply/index.js';
+import { createXDm } from './responders/x-dm/index.js';
+import { createSlackNotifier } from './responders/slack/index.js';
+import { createWebhookNotifier } from './responders/webhook/index.js';
+import type { Notifier } from './responders/notify/types.js';
 import { startDemoTraffic, type DemoTraffic } from './sandbox/demo-traffic.js';
 import { SANDBOX_X_CREDENTIALS, startXSandbox, type XSandbox } from './sandbox/x/index.js';
 import { createXMentionsSource } from './sources/x-mentions/index.js';
@@ -92,12 +96,14 @@ function dirs(config: Readonly<Config>): { rulesDir: string; templatesDir: strin
 function loadRuntimeOrExit(config: Readonly<Config>) {
   const { rulesDir, templatesDir } = dirs(config);
   try {
-    const classify = createClassifier(loadClassifierRules(rulesDir));
+    const rules = loadClassifierRules(rulesDir);
+    const classify = createClassifier(rules);
     const templates = loadTemplates(
       templatesDir,
       config.brandName ? { brandNames: [config.brandName] } : undefined,
     );
-    return { classify, templates };
+    const policy = loadPolicy(rulesDir, { categories: rules.categories.map((category) => category.id) });
+    return { classify, templates, policy };
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -142,12 +148,23 @@ async function withStores<T>(
   }
 }
 
+function buildNotifiers(config: Readonly<Config>): Notifier[] {
+  const notifiers: Notifier[] = [];
+  if (config.notify.slackWebhookUrl !== null) {
+    notifiers.push(createSlackNotifier({ webhookUrl: config.notify.slackWebhookUrl }));
+  }
+  if (config.notify.webhookUrl !== null && config.notify.webhookSecret !== null) {
+    notifiers.push(createWebhookNotifier({ url: config.notify.webhookUrl, secret: config.notify.webhookSecret }));
+  }
+  return notifiers;
+}
+
 async function startCommand(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = buildLogger(config);
   await requireRedis(config);
 
-  const { classify, templates } = loadRuntimeOrExit(config);
+  const { classify, templates, policy } = loadRuntimeOrExit(config);
 
   let sandbox: XSandbox | null = null;
   let demo: DemoTraffic | null = null;
@@ -215,7 +232,13 @@ async function startCommand(): Promise<void> {
     now,
     dryRun: config.dryRun,
     brand,
-    policy: { ...DEFAULT_REPLY_POLICY, replyWindowHours: config.replyWindowHours },
+    policy,
+    jitterMs: config.jitterMs,
+    watchdogEveryMs: config.watchdogIntervalMs,
+    deskBaseUrl: config.deskBaseUrl,
+    privacyUrlConfigured: config.privacyPolicyUrl !== null,
+    dmResponders: [createXDm({ client: client.readWrite, now: nowMs })],
+    notifiers: buildNotifiers(config),
     classify,
     draft: (input) =>
       draftReply(templates, {
@@ -229,6 +252,9 @@ async function startCommand(): Promise<void> {
     sources,
     responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
   });
+  if (config.paused && !(await app.pauseState()).paused) {
+    await app.pause('config:PAUSED', 'PAUSED=on at startup');
+  }
   await app.start();
   logger.info(
     { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },

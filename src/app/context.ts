@@ -1,10 +1,17 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.js';
 import type { Classification, ClassifierInput, Draft, Platform, SourceId } from '../core/types.js';
-import type { ReplyPolicy } from '../core/decide.js';
+import type { Policy } from '../core/policy/index.js';
 import type { DraftInput } from '../core/draft.js';
 import type { Source } from '../sources/types.js';
-import type { PublicReplyResponder } from '../responders/types.js';
+import type { DmResponder, PublicReplyResponder } from '../responders/types.js';
+import type { Notifier } from '../responders/notify/types.js';
+import type { DraftStore } from '../store/drafts.js';
+import type { OptOutStore } from '../store/opt-outs.js';
+import type { DailyCounters } from '../store/daily.js';
+import type { ControlStore } from '../store/control.js';
+import type { LabelStore } from '../store/labels.js';
+import type { NotifyRequest } from './notify.js';
 import type { MentionStore } from '../store/mentions.js';
 import type { CaseStore } from '../store/cases.js';
 import type { CursorStore } from '../store/cursors.js';
@@ -36,11 +43,27 @@ export interface AppContext {
   now: () => Date;
   dryRun: boolean;
   brand: { id: string; handle: string; name: string };
-  policy: ReplyPolicy;
+  /** rules/policy.yaml, validated. */
+  policy: Policy;
+  /** Upper bound of the per-draft delay added to automated sends. */
+  jitterMs: number;
+  /** Base URL of the desk, for case links in notifications. */
+  deskBaseUrl: string;
+  /** A privacy-policy URL is configured: X support DMs must link one, so DMs are off without it. */
+  privacyUrlConfigured: boolean;
   classify: (input: ClassifierInput) => Classification;
   draft: (input: Omit<DraftInput, 'brand'>) => Draft;
   sources: Map<SourceId, Source>;
   responders: Map<Platform, PublicReplyResponder>;
+  dmResponders: Map<Platform, DmResponder>;
+  notifiers: Map<string, Notifier>;
+  notify: (request: Omit<NotifyRequest, 'kind'> & { kind: NotifyRequest['kind'] }) => Promise<void>;
+  rateBudget: RateBudget;
+  drafts: DraftStore;
+  optOuts: OptOutStore;
+  daily: DailyCounters;
+  control: ControlStore;
+  labels: LabelStore;
   mentions: MentionStore;
   cases: CaseStore;
   cursors: CursorStore;
@@ -48,5 +71,5 @@ export interface AppContext {
   audit: AuditLog;
   people: PeopleQueue;
   postedTexts: PostedTexts;
-  queues: { triage: Queue; replies: Queue };
+  queues: { triage: Queue; send: Queue; notify: Queue };
 }

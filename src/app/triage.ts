@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
-import { decide } from '../core/decide.js';
+import { evaluatePolicy, type PolicyDecision } from '../core/policy/index.js';
+import type { DraftInput } from '../core/draft.js';
 import {
   platformOf,
   type AuditRecord,
@@ -8,14 +9,21 @@ import {
   type Draft,
   type Mention,
 } from '../core/types.js';
-import { jobIds, SEVERITY_PRIORITY, type TriageJob } from '../queue/jobs.js';
+import type { TriageJob } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
+import { draftIds, type DraftKind, type DraftRecord } from '../store/drafts.js';
 import type { AppContext } from './context.js';
+import { requestNotification } from './notify.js';
+import { personItemFor } from './people.js';
+import { enqueueSend } from './send-draft.js';
 
 /** How many variants to try before giving up on a text the brand has not posted yet. */
 const MAX_DRAFT_ATTEMPTS = 8;
 
-/** Classify → decide → draft → route one stored mention. Idempotent: a decided mention is not decided again. */
+/**
+ * Classify → decide (rules/policy.yaml) → draft → route one stored mention. Idempotent: a decided mention
+ * is not decided again, and every id it creates (drafts, jobs, notifications) is deterministic.
+ */
 export async function triageMention(ctx: AppContext, job: TriageJob): Promise<Decision> {
   const stored = await ctx.mentions.get(job.source, job.mentionId);
   if (stored === null) {
@@ -25,6 +33,7 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     return stored.decision;
   }
   const { mention, caseId } = stored;
+  const platform = platformOf(mention.source);
   const now = ctx.now();
   const classification = ctx.classify({
     text: mention.text,
@@ -33,24 +42,20 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     author: { followersCount: mention.author.followersCount, verified: mention.author.verified },
   });
 
-  const policy = ctx.policy;
-  let decision = decide({
-    mention,
-    classification,
-    caseContext: { acknowledged: await ctx.cases.isAcknowledgementClaimed(caseId) },
-    policy,
-    now,
-  });
-  if (decision.action === 'auto_reply') {
+  const evaluate = async (acknowledged: boolean): Promise<PolicyDecision> =>
+    evaluatePolicy({
+      mention,
+      classification,
+      caseContext: { acknowledged, optedOut: await ctx.optOuts.has(platform, mention.author.id) },
+      policy: ctx.policy,
+      now,
+      dmAvailable: ctx.dmResponders.has(platform) && ctx.privacyUrlConfigured,
+    });
+  let decision = await evaluate(await ctx.cases.isAcknowledgementClaimed(caseId));
+  if (decision.action === 'auto_reply' || decision.action === 'escalate_dm') {
     const claimed = await ctx.cases.claimAcknowledgement(caseId, `${mention.source}:${mention.id}`);
     if (!claimed) {
-      decision = decide({
-        mention,
-        classification,
-        caseContext: { acknowledged: true },
-        policy,
-        now,
-      });
+      decision = await evaluate(true);
     }
   }
 
@@ -61,59 +66,111 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     mentionId: mention.id,
     actor: 'earshot',
     ruleId: decision.ruleId,
-    ruleVersion: policy.version,
+    ruleVersion: decision.ruleVersion,
     classifierVersion: classification.classifierVersion,
     severity: classification.severity,
     category: classification.category,
   };
-
-  let record: AuditRecord;
-  if (decision.action === 'auto_reply') {
-    const draft = await draftUnused(ctx, mention, classification);
-    await ctx.queues.replies.add(
-      'send-reply',
-      {
-        source: mention.source,
-        mentionId: mention.id,
-        caseId,
-        text: draft.text,
-        templateId: draft.templateId,
-        severity: classification.severity,
-        ruleId: decision.ruleId,
-        ruleVersion: policy.version,
-        classifierVersion: classification.classifierVersion,
-      },
-      {
-        jobId: jobIds.reply(platformOf(mention.source), mention.id),
-        priority: SEVERITY_PRIORITY[classification.severity ?? 'P3'],
-      },
+  const record = async (entry: AuditRecord): Promise<void> => {
+    await ctx.audit.append(entry);
+    ctx.logger.info(
+      { caseId, source: mention.source, mentionId: mention.id, author: mention.author.username },
+      formatAuditLine(entry),
     );
-    record = { ...base, outcome: 'queued', reason: decision.reason, text: draft.text };
-  } else if (decision.action === 'escalate_human' || decision.action === 'escalate_dm') {
-    await ctx.people.add({
-      id: `${mention.source}-${mention.id}`,
+  };
+
+  await applyOptOut(ctx, mention, decision, base, record);
+
+  const makeDraft = async (kind: Exclude<DraftKind, 'reply'>, id: string, automated: boolean): Promise<DraftRecord> => {
+    const draft = kind === 'dm' ? renderDm(ctx, mention, classification) : await draftUnused(ctx, mention, classification, kind);
+    const record: DraftRecord = {
+      id,
       caseId,
-      reason: decision.reason,
-      at: now.toISOString(),
-      mention: {
-        source: mention.source,
-        id: mention.id,
-        text: mention.text,
-        author: mention.author,
-        url: mention.url,
-        createdAt: mention.createdAt,
-      },
-      classification: {
-        complaint: classification.complaint,
-        confidence: classification.confidence,
-        category: classification.category,
-        severity: classification.severity,
-        flags: classification.flags,
-      },
-    });
-    record = { ...base, outcome: 'escalated_human', reason: decision.reason };
-  } else {
-    record = { ...base, outcome: 'skipped', reason: decision.reason };
+      source: mention.source,
+      mentionId: mention.id,
+      authorId: mention.author.id,
+      authorUsername: mention.author.username,
+      kind,
+      channel: kind === 'dm' ? 'dm' : 'public-reply',
+      text: draft.text,
+      templateId: draft.templateId,
+      origin: 'template',
+      automated,
+      status: automated ? 'approved' : 'pending_approval',
+      severity: classification.severity,
+      category: classification.category,
+      confidence: classification.confidence,
+      deadline: decision.acknowledgeBy ?? decision.responseDeadline,
+      approvalReasons: decision.approvalReasons,
+      ruleId: decision.ruleId,
+      ruleVersion: decision.ruleVersion,
+      classifierVersion: classification.classifierVersion,
+      createdAt: now.toISOString(),
+      createdBy: 'earshot',
+      decidedAt: automated ? now.toISOString() : null,
+      decidedBy: automated ? `policy:${decision.ruleId}` : null,
+      note: null,
+      editedFrom: null,
+      sentAt: null,
+      platformResponseId: null,
+      failure: null,
+      notifyAt: decision.notifyAt,
+      safeAckAt: decision.safeAckAt,
+      notifiedAt: null,
+      breachNotifiedAt: null,
+    };
+    await ctx.drafts.create(record);
+    return (await ctx.drafts.get(id)) ?? record;
+  };
+
+  let entry: AuditRecord;
+  switch (decision.action) {
+    case 'auto_reply': {
+      const draft = await makeDraft('first-reply', draftIds.ack(platform, mention.id), true);
+      await enqueueSend(ctx, draft, decision.sendAfter);
+      entry = { ...base, outcome: 'queued', reason: decision.reason, text: draft.text, detail: holdDetail(decision, draft.id) };
+      break;
+    }
+    case 'draft_for_approval': {
+      const draft = await makeDraft('first-reply', draftIds.ack(platform, mention.id), false);
+      entry = {
+        ...base,
+        outcome: 'drafted',
+        reason: decision.reason,
+        text: draft.text,
+        detail: `waits for approval (${decision.approvalReasons.join(', ') || 'rule'}); draft ${draft.id}`,
+      };
+      break;
+    }
+    case 'escalate_dm': {
+      const automated = !decision.requiresApproval;
+      const handoff = await makeDraft('dm-handoff', draftIds.handoff(platform, mention.id), automated);
+      const dm = await makeDraft('dm', draftIds.dm(platform, mention.id), automated);
+      if (automated) {
+        await enqueueSend(ctx, handoff, decision.sendAfter);
+      }
+      await ctx.cases.setState(caseId, 'escalated', now);
+      entry = {
+        ...base,
+        outcome: 'escalated_dm',
+        reason: decision.reason,
+        text: handoff.text,
+        detail: automated
+          ? `public hand-off ${handoff.id} queued; DM ${dm.id} follows it`
+          : `hand-off ${handoff.id} and DM ${dm.id} wait for approval (${decision.approvalReasons.join(', ')})`,
+      };
+      break;
+    }
+    case 'escalate_human': {
+      await ctx.people.add(personItemFor(mention, caseId, decision.reason, now, null, classification));
+      await ctx.cases.setState(caseId, 'escalated', now);
+      entry = { ...base, outcome: 'escalated_human', reason: decision.reason };
+      break;
+    }
+    case 'ignore': {
+      entry = { ...base, outcome: 'skipped', reason: decision.reason };
+      break;
+    }
   }
 
   await ctx.mentions.recordDecision(mention.source, mention.id, {
@@ -121,29 +178,67 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     decision,
     decidedAt: now.toISOString(),
   });
-  await ctx.audit.append(record);
-  ctx.logger.info(
-    { caseId, source: mention.source, mentionId: mention.id, author: mention.author.username },
-    formatAuditLine(record),
-  );
+  await record(entry);
+
+  if (decision.pageNow) {
+    await requestNotification(ctx, {
+      kind: 'page',
+      eventId: `page-${mention.source}-${mention.id}`,
+      mention,
+      caseId,
+      severity: classification.severity,
+      category: classification.category,
+      deadline: decision.acknowledgeBy ?? decision.responseDeadline,
+    });
+  } else if (decision.action === 'escalate_human' && classification.complaint) {
+    await requestNotification(ctx, {
+      kind: 'escalation',
+      eventId: `escalation-${mention.source}-${mention.id}`,
+      mention,
+      caseId,
+      severity: classification.severity,
+      category: classification.category,
+      deadline: decision.responseDeadline,
+    });
+  }
   return decision;
+}
+
+function holdDetail(decision: PolicyDecision, draftId: string): string {
+  return decision.sendAfter ? `held for quiet hours until ${decision.sendAfter}; draft ${draftId}` : `draft ${draftId}`;
+}
+
+async function applyOptOut(
+  ctx: AppContext,
+  mention: Mention,
+  decision: PolicyDecision,
+  base: Omit<AuditRecord, 'outcome' | 'reason'>,
+  record: (entry: AuditRecord) => Promise<void>,
+): Promise<void> {
+  const platform = platformOf(mention.source);
+  if (decision.authorOptOut === 'record') {
+    await ctx.optOuts.add(platform, mention.author.id, { mentionId: mention.id, at: base.at });
+    await record({ ...base, outcome: 'opted_out', reason: 'author-said-stop', detail: `@${mention.author.username}` });
+  }
+  if (decision.authorOptOut === 'clear' && (await ctx.optOuts.remove(platform, mention.author.id))) {
+    await record({ ...base, outcome: 'opted_in', reason: 'author-opted-back-in', detail: `@${mention.author.username}` });
+  }
+}
+
+function renderDm(ctx: AppContext, mention: Mention, classification: Classification): Draft {
+  return ctx.draft({ kind: 'dm', platform: platformOf(mention.source), mention, classification });
 }
 
 async function draftUnused(
   ctx: AppContext,
   mention: Mention,
   classification: Pick<Classification, 'category' | 'severity'>,
+  kind: Exclude<DraftInput['kind'], 'dm'>,
 ): Promise<Draft> {
   const platform = platformOf(mention.source);
   const used = new Set<string>();
   for (let attempt = 0; attempt < MAX_DRAFT_ATTEMPTS; attempt += 1) {
-    const draft = ctx.draft({
-      kind: 'first-reply',
-      platform,
-      mention,
-      classification,
-      isUsed: (text) => used.has(text),
-    });
+    const draft = ctx.draft({ kind, platform, mention, classification, isUsed: (text) => used.has(text) });
     if (!(await ctx.postedTexts.has(platform, draft.text))) {
       return draft;
     }

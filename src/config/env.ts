@@ -57,7 +57,14 @@ export const Env = z
     BRAND_NAME: z.string().min(1).max(50, { error: 'must be at most 50 characters' }).optional(),
     DEMO_TRAFFIC: onOff.default(true),
     DRY_RUN: onOff.optional(),
-    REPLY_WINDOW_HOURS: intIn(1, 24 * 30).default(24),
+    PAUSED: onOff.default(false),
+    REPLY_JITTER_MS: intIn(0, 600_000).optional(),
+    WATCHDOG_INTERVAL_MS: intIn(1000, 3_600_000).default(30_000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DESK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    SLACK_WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+    NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    NOTIFY_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
     RULES_DIR: z.string().min(1).optional(),
     CLASSIFIER_MODEL: z.string().min(1).optional(),
     PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -93,7 +100,14 @@ export interface Config {
   demoTraffic: boolean;
   /** Everything runs and records what it would send; nothing is posted. */
   dryRun: boolean;
-  replyWindowHours: number;
+  /** Start with sending paused (the kill switch); `earshot resume` releases it. */
+  paused: boolean;
+  jitterMs: number;
+  watchdogIntervalMs: number;
+  /** Address the desk and API listen on. */
+  host: string;
+  deskBaseUrl: string;
+  notify: { slackWebhookUrl: string | null; webhookUrl: string | null; webhookSecret: string | null };
   x: {
     credentials: XCredentials | null;
     baseUrl: string | null;
@@ -181,7 +195,17 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
     demoTraffic: env.DEMO_TRAFFIC,
     // Safe by default against the real platform; the sandbox posts for real so the loop is visible.
     dryRun: env.DRY_RUN ?? mode === 'live',
-    replyWindowHours: env.REPLY_WINDOW_HOURS,
+    paused: env.PAUSED,
+    // Live replies get a human-looking spread; the sandbox shows the loop without waiting.
+    jitterMs: env.REPLY_JITTER_MS ?? (mode === 'live' ? 20_000 : 0),
+    watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
+    host: env.HOST,
+    deskBaseUrl: env.DESK_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
+    notify: {
+      slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
+      webhookUrl: env.NOTIFY_WEBHOOK_URL ?? null,
+      webhookSecret: env.NOTIFY_WEBHOOK_SECRET ?? null,
+    },
     x: {
       credentials,
       baseUrl: env.X_API_BASE_URL ?? null,
@@ -202,6 +226,11 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT ?? null,
   };
+  if ((config.notify.webhookUrl === null) !== (config.notify.webhookSecret === null)) {
+    throw new ConfigError(
+      'Invalid configuration: NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET go together — set both or neither',
+    );
+  }
   for (const query of config.x.searchQueries) {
     if (query.length > 512) {
       throw new ConfigError(

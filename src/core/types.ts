@@ -140,7 +140,15 @@ export type AuditOutcome =
   | 'escalated_dm'
   | 'failed'
   | 'deferred'
-  | 'relabeled';
+  | 'relabeled'
+  | 'approved'
+  | 'rejected'
+  | 'notified'
+  | 'opted_out'
+  | 'opted_in'
+  | 'state_changed'
+  | 'paused'
+  | 'resumed';
 
 /** One append-only record per decision or transition: who or which rule, what was sent, what the platform said. */
 export interface AuditRecord {

@@ -1,7 +1,14 @@
 import type { Severity, SourceId } from '../core/types.js';
+import type { NotifyEvent } from '../responders/notify/types.js';
 
 /** Queue names; BullMQ prefixes them with EARSHOT_PREFIX. */
-export const QUEUE_NAMES = { poll: 'poll', triage: 'triage', replies: 'replies' } as const;
+export const QUEUE_NAMES = {
+  poll: 'poll',
+  triage: 'triage',
+  send: 'send',
+  notify: 'notify',
+  watchdog: 'watchdog',
+} as const;
 
 export interface PollJob {
   source: SourceId;
@@ -12,31 +19,34 @@ export interface TriageJob {
   mentionId: string;
 }
 
-/** Everything the reply worker needs; never secrets. */
-export interface SendReplyJob {
-  source: SourceId;
-  mentionId: string;
-  caseId: string;
-  text: string;
-  templateId: string;
-  severity: Severity | null;
-  ruleId: string;
-  ruleVersion: string;
-  classifierVersion: string;
+/** The draft to send; the worker loads it, so job data never holds secrets or stale text. */
+export interface SendDraftJob {
+  draftId: string;
 }
+
+export interface NotifyJob {
+  notifierId: string;
+  event: NotifyEvent;
+}
+
+export type WatchdogJob = Record<string, never>;
 
 /** Job names and payloads, declared once and shared by producers and processors. */
 export interface JobMap {
   poll: PollJob;
   triage: TriageJob;
-  'send-reply': SendReplyJob;
+  'send-draft': SendDraftJob;
+  notify: NotifyJob;
+  watchdog: WatchdogJob;
 }
 
 /** Deterministic job ids. BullMQ rejects all-digit custom ids and ':' — hence the word prefixes. */
 export const jobIds = {
   pollScheduler: (source: SourceId) => `poll-${source}`,
   triage: (source: SourceId, mentionId: string) => `triage-${source}-${mentionId}`,
-  reply: (platform: string, postId: string) => `reply-${platform}-${postId}`,
+  send: (draftId: string) => `send-${draftId}`,
+  notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${eventId}`,
+  watchdogScheduler: () => 'sla-watchdog',
 };
 
 /** BullMQ priority: 1 is served first. */

@@ -11,3 +11,15 @@ export interface PublicReplyResponder {
   platform: Platform;
   reply(request: { inReplyToId: string; text: string }): Promise<{ platformId: string }>;
 }
+
+/**
+ * A direct message channel: one vendor call. Only used after a public hand-off, to an author who summoned
+ * the brand (X forbids unsolicited DMs).
+ *
+ * @example
+ * const { platformId } = await dm.sendDm({ recipientId: '42', text: 'Hi Sam, …' });
+ */
+export interface DmResponder {
+  platform: Platform;
+  sendDm(request: { recipientId: string; text: string }): Promise<{ platformId: string }>;
+}

@@ -97,6 +97,29 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       return redis.zrange(keys.caseMentions(caseId), 0, -1);
     },
 
+    async automatedReplies(caseId: string): Promise<number> {
+      return Number((await redis.hget(keys.case(caseId), 'automatedReplies')) ?? 0);
+    },
+
+    async countAutomatedReply(caseId: string): Promise<void> {
+      await redis.hincrby(keys.case(caseId), 'automatedReplies', 1);
+    },
+
+    /** Moves the case to `state`; returns the previous state so the caller can audit the transition. */
+    async setState(caseId: string, state: CaseState, now: Date): Promise<CaseState | null> {
+      const key = keys.case(caseId);
+      const previous = (await redis.hget(key, 'state')) as CaseState | null;
+      if (previous === state) {
+        return previous;
+      }
+      const fields: Record<string, string> = { state, updatedAt: now.toISOString() };
+      if (state === 'resolved') {
+        fields.resolvedAt = now.toISOString();
+      }
+      await redis.hset(key, fields);
+      return previous;
+    },
+
     async list(limit = 100): Promise<string[]> {
       return redis.zrevrange(keys.cases(), 0, limit - 1);
     },

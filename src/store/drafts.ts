@@ -59,7 +59,23 @@ export interface DraftRecord {
   platformResponseId: string | null;
   /** Why the last send attempt failed or was blocked. */
   failure: string | null;
+  /** When the SLA watchdog alerts people if the draft still waits (ISO). */
+  notifyAt: string | null;
+  /** When the watchdog may post a safe acknowledgment if the draft still waits (ISO), or null. */
+  safeAckAt: string | null;
+  /** Set once the watchdog has alerted people about this draft. */
+  notifiedAt: string | null;
+  /** Set once the watchdog has reported the missed deadline. */
+  breachNotifiedAt: string | null;
 }
+
+/** Deterministic ids for drafts earshot makes, so a re-run of triage or the watchdog never makes two. */
+export const draftIds = {
+  ack: (platform: string, mentionId: string) => `ack-${platform}-${mentionId}`,
+  safeAck: (platform: string, mentionId: string) => `safeack-${platform}-${mentionId}`,
+  handoff: (platform: string, mentionId: string) => `handoff-${platform}-${mentionId}`,
+  dm: (platform: string, mentionId: string) => `dm-${platform}-${mentionId}`,
+};
 
 /** Writes the draft only if nobody changed it since we read it; keeps the pending index in step. */
 const COMPARE_AND_SET = `

@@ -21,8 +21,12 @@ export function redisKeys(prefix: string) {
     pendingDrafts: () => `${prefix}:drafts:pending`,
     optOut: (platform: Platform, authorId: string) => `${prefix}:opt-out:${platform}:${authorId}`,
     paused: () => `${prefix}:paused`,
+    daily: (platform: Platform, date: string) => `${prefix}:daily:${platform}:${date}`,
     users: () => `${prefix}:users`,
     apiTokens: () => `${prefix}:api-tokens`,
+    session: (idHash: string) => `${prefix}:session:${idHash}`,
+    userSessions: (name: string) => `${prefix}:user-sessions:${name}`,
+    loginFailures: (scope: 'ip' | 'name', id: string) => `${prefix}:login-failures:${scope}:${id}`,
   };
 }
 

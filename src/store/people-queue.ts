@@ -7,6 +7,8 @@ export interface PersonItem {
   caseId: string;
   reason: string;
   at: string;
+  /** The draft this is about, when there is one. */
+  draftId?: string | null;
   mention: Pick<Mention, 'source' | 'id' | 'text' | 'author' | 'url' | 'createdAt'>;
   classification: Pick<
     Classification,

@@ -3,7 +3,10 @@ import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadClassifierRules } from '../../src/config/rules.js';
 import { loadTemplates } from '../../src/config/templates.js';
 import { createClassifier } from '../../src/core/classify/index.js';
-import { DEFAULT_REPLY_POLICY } from '../../src/core/decide.js';
+import { loadPolicy } from '../../src/config/policy.js';
+import type { Policy } from '../../src/core/policy/index.js';
+import { createXDm } from '../../src/responders/x-dm/index.js';
+import type { Notifier } from '../../src/responders/notify/types.js';
 import { draftReply } from '../../src/core/draft.js';
 import { packageRoot } from '../../src/lib/package-root.js';
 import { createXClient } from '../../src/lib/x-client.js';
@@ -26,6 +29,8 @@ export const BRAND = { id: '1700000000000000001', handle: 'acme', name: 'Acme' }
 const root = packageRoot();
 const rules = loadClassifierRules(`${root}/rules`);
 const templates = loadTemplates(`${root}/templates`);
+/** The shipped policy without quiet hours, so tests behave the same at any hour; tests that need them add them. */
+const shippedPolicy: Policy = { ...loadPolicy(`${root}/rules`), quietHours: null };
 
 export interface HarnessOptions {
   clock?: () => number;
@@ -35,6 +40,9 @@ export interface HarnessOptions {
   /** Wraps the real X responder, e.g. to simulate a process dying mid-call. */
   wrapResponder?: (real: PublicReplyResponder) => PublicReplyResponder;
   draft?: AppDeps['draft'];
+  policy?: (shipped: Policy) => Policy;
+  notifiers?: Notifier[];
+  privacyUrl?: string | null;
   workers?: AppDeps['workers'];
 }
 
@@ -94,12 +102,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       now: () => new Date(clock()),
       dryRun: merged.dryRun ?? false,
       brand: BRAND,
-      policy: DEFAULT_REPLY_POLICY,
+      policy: merged.policy ? merged.policy(shippedPolicy) : shippedPolicy,
+      privacyUrlConfigured: merged.privacyUrl !== null,
+      dmResponders: [createXDm({ client: client.readWrite, now: clock })],
+      notifiers: merged.notifiers ?? [],
+      deskBaseUrl: 'http://desk.test',
+      jitterMs: 0,
       classify: createClassifier(rules),
       draft:
         merged.draft ??
         ((input) =>
-          draftReply(templates, { ...input, brand: { name: BRAND.name, handle: BRAND.handle } })),
+          draftReply(templates, {
+            ...input,
+            brand: {
+              name: BRAND.name,
+              handle: BRAND.handle,
+              privacyUrl: merged.privacyUrl ?? 'https://acme.test/privacy',
+            },
+          })),
       sources: [
         {
           source: createXMentionsSource({

@@ -29,7 +29,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
   it('replies exactly once to an injected complaint, personalised, and records the decision', async () => {
     harness = await startHarness();
     const postId = await harness.mention(
-      '@acme I was charged twice for my order and nobody answers',
+      '@acme my parcel is a week late and tracking has not moved',
       {
         username: 'sam',
         name: 'Sam Rivera',
@@ -49,14 +49,19 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     expect(posts[0]?.text).not.toMatch(/https?:\/\//);
     const audit = await harness.app.context.audit.forCase(`x-${postId}`);
     expect(audit.map((record) => record.outcome)).toEqual(['stored', 'queued', 'sent']);
+    expect(audit[1]).toMatchObject({
+      reason: 'complaint-acknowledge',
+      severity: 'P2',
+      category: 'delivery',
+    });
     expect(audit[2]?.platformResponseId).toBe(posts[0]?.id);
-    const guard = await harness.app.context.sentGuard.get('x', postId);
+    const guard = await harness.app.context.sentGuard.get('x', `ack-x-${postId}`);
     expect(guard).toMatchObject({ state: 'sent', platformId: posts[0]?.id });
     const decisionLine = harness.logs.find((line) => line.msg.startsWith('SENT reply-posted'));
     expect(decisionLine?.msg).toContain(`x-mentions/${postId}`);
   });
 
-  it('gives praise, questions and noise no complaint acknowledgment', async () => {
+  it('gives praise, questions and noise no complaint acknowledgment; a question goes to a person', async () => {
     harness = await startHarness();
     await harness.mention('@acme love the new dark mode, great work!');
     await harness.mention('@acme what time do you open on Sundays?');
@@ -68,9 +73,14 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
     expect(await harness.brandPosts()).toEqual([]);
     const audit = await harness.app.context.audit.list();
-    expect(
-      audit.filter((record) => record.outcome === 'skipped').map((record) => record.reason),
-    ).toEqual(['not-a-complaint', 'not-a-complaint', 'not-a-complaint']);
+    const decisions = audit
+      .filter((record) => record.outcome !== 'stored')
+      .map((record) => [record.outcome, record.reason]);
+    expect(decisions).toEqual([
+      ['skipped', 'not-a-complaint'],
+      ['escalated_human', 'question-needs-person'],
+      ['skipped', 'not-a-complaint'],
+    ]);
   });
 
   it('sends distinct texts to many complaints, so X never sees a duplicate', async () => {
@@ -112,17 +122,17 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     const posts = await harness.brandPosts();
     expect(posts).toHaveLength(1);
     const audit = await harness.app.context.audit.forCase(`x-${first}`);
-    expect(audit.filter((record) => record.reason === 'case-already-acknowledged')).toHaveLength(1);
+    expect(audit.filter((record) => record.reason === 'follow-up-needs-person')).toHaveLength(1);
   });
 
   it('survives a restart: neither re-replies nor skips mentions, and resumes from the stored cursor', async () => {
     harness = await startHarness();
     const before = [
-      await harness.mention('@acme I cannot log in since this morning', {
+      await harness.mention('@acme the checkout page is broken for me', {
         username: 'ann',
         name: 'Ann',
       }),
-      await harness.mention('@acme my refund still has not arrived', {
+      await harness.mention('@acme my delivery is two weeks late', {
         username: 'bo',
         name: 'Bo',
       }),
@@ -132,7 +142,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     await harness.app.drain();
     await harness.app.stop();
     const after = [
-      await harness.mention('@acme the checkout page is broken for me', {
+      await harness.mention('@acme the app crashes every time I open it', {
         username: 'cy',
         name: 'Cy',
       }),
@@ -188,7 +198,9 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       wrapResponder: dieAfterPosting,
       workers: { lockDuration: 1000, stalledInterval: 500 },
     });
-    const postId = await harness.mention('@acme my payment failed but the money left my account');
+    const postId = await harness.mention(
+      '@acme the replacement you sent is also missing a part, very disappointing',
+    );
     await harness.app.start({ schedule: false });
     await harness.app.pollOnce('x-mentions');
     await waitFor(async () => (calls > 0 ? true : undefined));
@@ -319,7 +331,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
   it('logs and skips malformed items without losing the rest of the batch', async () => {
     harness = await startHarness();
-    const good1 = await harness.mention('@acme my card was charged but the order failed', {
+    const good1 = await harness.mention('@acme the checkout page is broken for me', {
       username: 'g1',
       name: 'G1',
     });
@@ -333,7 +345,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ raw: { text: '@acme who am I', author_id: '4242424242' } }),
     });
-    const good2 = await harness.mention('@acme I still cannot reset my password', {
+    const good2 = await harness.mention('@acme my delivery is two weeks late', {
       username: 'g2',
       name: 'G2',
     });
@@ -356,7 +368,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
 
   it('posts nothing in dry-run mode but records exactly what would have been sent', async () => {
     harness = await startHarness({ dryRun: true });
-    const postId = await harness.mention('@acme the website is down for me');
+    const postId = await harness.mention('@acme order arrived damaged, really disappointed');
     await harness.app.start({ schedule: false });
 
     await harness.app.pollOnce('x-mentions');

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { defaultLimit, measure } from '../core/draft.js';
+import { platformOf, type AuditRecord } from '../core/types.js';
+import type { DraftRecord, DraftStatus } from '../store/drafts.js';
+import { formatAuditLine } from '../store/audit-log.js';
+import type { AppContext } from './context.js';
+import { enqueueSend } from './send-draft.js';
+
+export type Role = 'viewer' | 'approver' | 'admin';
+
+/** Who acts: a person (desk, API or CLI user) with a role. */
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+export type DraftErrorCode = 'not-found' | 'not-pending' | 'forbidden' | 'invalid-text';
+
+/** A refused draft action; `code` maps onto an HTTP status in the API. */
+export class DraftActionError extends Error {
+  readonly code: DraftErrorCode;
+
+  constructor(code: DraftErrorCode, message: string) {
+    super(message);
+    this.name = 'DraftActionError';
+    this.code = code;
+  }
+}
+
+/**
+ * Approve, edit and reject drafts. Used by the JSON API, the desk and `earshot drafts`; every action is
+ * recorded in the audit log with the person who took it.
+ *
+ * @example
+ * const draft = await drafts.approve('ack-x-1860000000000000001', { name: 'ana', role: 'approver' });
+ */
+export interface DraftService {
+  list(filter?: { status?: DraftStatus; caseId?: string }): Promise<DraftRecord[]>;
+  get(id: string): Promise<DraftRecord | null>;
+  approve(id: string, actor: Actor): Promise<DraftRecord>;
+  reject(id: string, actor: Actor, note: string): Promise<DraftRecord>;
+  /** Replaces the text: a new pending draft (origin `edited`) supersedes the old one and waits for approval. */
+  edit(id: string, actor: Actor, text: string): Promise<DraftRecord>;
+}
+
+function requireApprover(actor: Actor): void {
+  if (actor.role === 'viewer') {
+    throw new DraftActionError('forbidden', `${actor.name} is a viewer; approving, editing and rejecting need the approver role`);
+  }
+}
+
+export function createDraftService(ctx: AppContext): DraftService {
+  async function audit(draft: DraftRecord, entry: Pick<AuditRecord, 'outcome' | 'reason' | 'actor'> & Partial<AuditRecord>) {
+    const record: AuditRecord = {
+      at: ctx.now().toISOString(),
+      caseId: draft.caseId,
+      source: draft.source,
+      mentionId: draft.mentionId,
+      ruleId: draft.ruleId,
+      ruleVersion: draft.ruleVersion,
+      classifierVersion: draft.classifierVersion,
+      severity: draft.severity,
+      category: draft.category,
+      text: draft.text,
+      detail: `draft ${draft.id}`,
+      ...entry,
+    };
+    await ctx.audit.append(record);
+    ctx.logger.info({ caseId: draft.caseId, draftId: draft.id, actor: entry.actor }, formatAuditLine(record));
+  }
+
+  async function pendingOrThrow(id: string): Promise<DraftRecord> {
+    const draft = await ctx.drafts.get(id);
+    if (draft === null) {
+      throw new DraftActionError('not-found', `No draft ${id}`);
+    }
+    if (draft.status !== 'pending_approval') {
+      throw new DraftActionError('not-pending', `Draft ${id} is ${draft.status}, not pending approval`);
+    }
+    return draft;
+  }
+
+  return {
+    async list(filter = {}) {
+      if (filter.caseId !== undefined) {
+        const drafts = await ctx.drafts.forCase(filter.caseId);
+        return filter.status ? drafts.filter((draft) => draft.status === filter.status) : drafts;
+      }
+      if (filter.status === undefined || filter.status === 'pending_approval') {
+        return ctx.drafts.pending();
+      }
+      return [];
+    },
+
+    get: (id) => ctx.drafts.get(id),
+
+    async approve(id, actor) {
+      requireApprover(actor);
+      await pendingOrThrow(id);
+      const now = ctx.now().toISOString();
+      const approved = await ctx.drafts.update(id, (draft) =>
+        draft.status === 'pending_approval'
+          ? { ...draft, status: 'approved', decidedAt: now, decidedBy: actor.name, automated: false }
+          : null,
+      );
+      if (approved === null) {
+        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+      }
+      for (const other of await ctx.drafts.forCase(approved.caseId)) {
+        if (other.id !== id && other.status === 'pending_approval' && other.channel === approved.channel) {
+          const superseded = await ctx.drafts.update(other.id, (draft) =>
+            draft.status === 'pending_approval'
+              ? { ...draft, status: 'superseded', decidedAt: now, decidedBy: actor.name, note: `superseded by ${id}` }
+              : null,
+          );
+          if (superseded !== null) {
+            await audit(superseded, { outcome: 'skipped', reason: 'draft-superseded', actor: actor.name });
+          }
+        }
+      }
+      await audit(approved, { outcome: 'approved', reason: 'draft-approved', actor: actor.name });
+      await enqueueSend(ctx, approved);
+      return approved;
+    },
+
+    async reject(id, actor, note) {
+      requireApprover(actor);
+      await pendingOrThrow(id);
+      const now = ctx.now().toISOString();
+      const rejected = await ctx.drafts.update(id, (draft) =>
+        draft.status === 'pending_approval'
+          ? { ...draft, status: 'rejected', decidedAt: now, decidedBy: actor.name, note: note.trim() || null }
+          : null,
+      );
+      if (rejected === null) {
+        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+      }
+      await audit(rejected, { outcome: 'rejected', reason: 'draft-rejected', actor: actor.name, detail: note });
+      return rejected;
+    },
+
+    async edit(id, actor, text) {
+      requireApprover(actor);
+      const original = await pendingOrThrow(id);
+      const trimmed = text.trim();
+      const platform = platformOf(original.source);
+      const limit = defaultLimit(platform, original.channel === 'dm' ? 'dm' : 'first-reply');
+      const length = measure(trimmed, platform);
+      if (trimmed.length === 0) {
+        throw new DraftActionError('invalid-text', 'The reply text is empty');
+      }
+      if (length > limit) {
+        throw new DraftActionError('invalid-text', `The reply is ${length} characters; ${platform} allows ${limit}`);
+      }
+      const now = ctx.now().toISOString();
+      const edited: DraftRecord = {
+        ...original,
+        id: `edit-${randomUUID()}`,
+        text: trimmed,
+        templateId: null,
+        origin: 'edited',
+        automated: false,
+        status: 'pending_approval',
+        approvalReasons: [...new Set([...original.approvalReasons, 'origin-edited'])],
+        createdAt: now,
+        createdBy: actor.name,
+        decidedAt: null,
+        decidedBy: null,
+        note: null,
+        editedFrom: original.id,
+      };
+      await ctx.drafts.create(edited);
+      const superseded = await ctx.drafts.update(id, (draft) =>
+        draft.status === 'pending_approval'
+          ? { ...draft, status: 'superseded', decidedAt: now, decidedBy: actor.name, note: `edited into ${edited.id}` }
+          : null,
+      );
+      if (superseded === null) {
+        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+      }
+      await audit(edited, { outcome: 'drafted', reason: 'draft-edited', actor: actor.name, detail: `edited from ${id}` });
+      return edited;
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import { checkXGate, replyCostUsd } from '../core/gate.js';
+import { platformOf, type AuditRecord } from '../core/types.js';
+import {
+  DuplicateContent,
+  EarshotError,
+  PlatformAuthError,
+  PlatformRateLimited,
+  PolicyBlocked,
+  TransientNetworkError,
+} from '../errors.js';
+import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
+import { formatAuditLine } from '../store/audit-log.js';
+import { draftIds, type DraftRecord } from '../store/drafts.js';
+import type { AppContext, BudgetName } from './context.js';
+import { personItemFor } from './people.js';
+
+export type SendOutcome =
+  | { status: 'sent'; platformId: string }
+  | { status: 'dry_run' }
+  | { status: 'already_sent'; platformId: string }
+  | { status: 'outcome_unknown' }
+  | { status: 'blocked'; reason: string }
+  | { status: 'not_approved'; draftStatus: string };
+
+/** Sending is held (kill switch): the job goes back to the queue, in order, without using an attempt. */
+export class SendingPaused extends EarshotError {
+  constructor() {
+    super('policy-blocked', 'Sending is paused (earshot pause); the reply waits in the queue');
+  }
+}
+
+/** Errors after which the platform certainly did not post, so the claim may be released for a later try. */
+function certainlyNotPosted(error: unknown): boolean {
+  if (error instanceof PlatformRateLimited || error instanceof PlatformAuthError) {
+    return true;
+  }
+  if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
+    return true;
+  }
+  if (error instanceof TransientNetworkError) {
+    const cause = error.cause instanceof Error ? error.cause.message : '';
+    return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(`${cause} ${error.message}`);
+  }
+  return false;
+}
+
+function budgetFor(draft: DraftRecord): BudgetName {
+  const platform = platformOf(draft.source);
+  if (platform === 'x') {
+    return draft.channel === 'dm' ? 'x:dm' : 'x:post';
+  }
+  return platform === 'app-store' ? 'app-store:reply' : 'google-play:reply';
+}
+
+/** A small per-draft delay so automated replies do not go out with robotic regularity (deterministic per id). */
+function jitterFor(id: string, maxMs: number): number {
+  if (maxMs <= 0) {
+    return 0;
+  }
+  let hash = 0;
+  for (const char of id) {
+    hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  }
+  return hash % maxMs;
+}
+
+/** Queues an approved draft for sending: priority by severity, held until `sendAfter` (quiet hours), jittered. */
+export async function enqueueSend(ctx: AppContext, draft: DraftRecord, sendAfter?: string | null): Promise<void> {
+  const holdMs = sendAfter ? Math.max(0, Date.parse(sendAfter) - ctx.now().getTime()) : 0;
+  const delay = holdMs + (draft.automated ? jitterFor(draft.id, ctx.jitterMs) : 0);
+  await ctx.queues.send.add(
+    'send-draft',
+    { draftId: draft.id },
+    {
+      jobId: jobIds.send(draft.id),
+      priority: SEVERITY_PRIORITY[draft.severity ?? 'P3'],
+      ...(delay > 0 ? { delay } : {}),
+    },
+  );
+}
+
+/**
+ * Sends one approved draft, at most once: pause check → X gate → rate budget → sent-guard claim →
+ * platform call → record. A guard found 'pending' means an earlier attempt died mid-call; we never post
+ * again on our own then: the case goes to a person to check.
+ */
+export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendOutcome> {
+  const draft = await ctx.drafts.get(draftId);
+  if (draft === null) {
+    throw new PolicyBlocked('draft-missing', `Draft ${draftId} does not exist`);
+  }
+  if (draft.status === 'sent') {
+    return { status: 'already_sent', platformId: draft.platformResponseId ?? '' };
+  }
+  if (draft.status !== 'approved') {
+    return { status: 'not_approved', draftStatus: draft.status };
+  }
+  if (await ctx.control.isPaused()) {
+    throw new SendingPaused();
+  }
+  const platform = platformOf(draft.source);
+  const now = ctx.now();
+  const base: Omit<AuditRecord, 'outcome' | 'reason'> = {
+    at: now.toISOString(),
+    caseId: draft.caseId,
+    source: draft.source,
+    mentionId: draft.mentionId,
+    actor: draft.automated ? 'earshot' : (draft.decidedBy ?? 'earshot'),
+    ruleId: draft.ruleId,
+    ruleVersion: draft.ruleVersion,
+    classifierVersion: draft.classifierVersion,
+    severity: draft.severity,
+    category: draft.category,
+    text: draft.text,
+    detail: `draft ${draft.id}`,
+  };
+  const record = async (entry: AuditRecord): Promise<void> => {
+    await ctx.audit.append(entry);
+    ctx.logger.info({ caseId: draft.caseId, draftId: draft.id }, formatAuditLine(entry));
+  };
+  const stored = await ctx.mentions.get(draft.source, draft.mentionId);
+  if (stored === null) {
+    throw new PolicyBlocked('mention-missing', `Mention ${draft.source}/${draft.mentionId} is not stored`);
+  }
+
+  const block = async (reason: string, detail: string): Promise<SendOutcome> => {
+    await ctx.drafts.update(draft.id, (current) =>
+      current.status === 'approved' ? { ...current, status: 'blocked', failure: `${reason}: ${detail}` } : null,
+    );
+    await record({ ...base, outcome: 'blocked', reason, detail: `${detail} (draft ${draft.id})` });
+    await ctx.people.add(personItemFor(stored.mention, draft.caseId, `blocked-${reason}`, now, draft.id));
+    return { status: 'blocked', reason };
+  };
+
+  const daily = await ctx.daily.get(platform, now);
+  if (platform === 'x' && draft.channel === 'public-reply') {
+    const gate = checkXGate({
+      mention: stored.mention,
+      text: draft.text,
+      automated: draft.automated,
+      origin: draft.origin,
+      optedOut: await ctx.optOuts.has(platform, stored.mention.author.id),
+      automatedRepliesInCase: await ctx.cases.automatedReplies(draft.caseId),
+      postsToday: daily.posts,
+      spendTodayUsd: daily.spendUsd,
+      policy: ctx.policy,
+    });
+    if (!gate.allowed) {
+      return block(gate.reason, gate.detail);
+    }
+  }
+  if (draft.channel === 'dm') {
+    if (draft.automated && (await ctx.optOuts.has(platform, stored.mention.author.id))) {
+      return block('opted-out', 'the author opted out of automated messages');
+    }
+    if (daily.spendUsd + ctx.policy.gate.costPerDmUsd > ctx.policy.gate.dailySpendCapUsd + 1e-9) {
+      return block('daily-spend-cap', `today's spend would exceed $${ctx.policy.gate.dailySpendCapUsd}`);
+    }
+  }
+
+  if (ctx.dryRun) {
+    await record({ ...base, outcome: 'dry_run', reason: 'dry-run' });
+    return { status: 'dry_run' };
+  }
+
+  const budget = budgetFor(draft);
+  const grant = await ctx.rateBudget.take(budget, now.getTime());
+  if (!grant.granted) {
+    throw new PlatformRateLimited(`The ${budget} budget is spent until ${new Date(grant.retryAt).toISOString()}`, grant.retryAt);
+  }
+
+  const guard = await ctx.sentGuard.claim(platform, draft.id, now);
+  if (guard.state === 'sent') {
+    return { status: 'already_sent', platformId: guard.platformId };
+  }
+  if (guard.state === 'pending') {
+    await ctx.people.add(personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id));
+    await ctx.drafts.update(draft.id, (current) =>
+      current.status === 'approved' ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' } : null,
+    );
+    await record({
+      ...base,
+      outcome: 'failed',
+      reason: 'reply-outcome-unknown',
+      detail: `an earlier attempt started at ${guard.since} and did not finish; check the thread before replying by hand (draft ${draft.id})`,
+    });
+    await ctx.notify({
+      kind: 'outcome-unknown',
+      mention: stored.mention,
+      caseId: draft.caseId,
+      severity: draft.severity,
+      category: draft.category,
+      deadline: draft.deadline,
+      eventId: `outcome-unknown-${draft.id}`,
+    });
+    return { status: 'outcome_unknown' };
+  }
+
+  let platformId: string;
+  try {
+    if (draft.channel === 'dm') {
+      const responder = ctx.dmResponders.get(platform);
+      if (responder === undefined) {
+        throw new PolicyBlocked('no-dm-channel', `No DM channel for ${platform}`);
+      }
+      ({ platformId } = await responder.sendDm({ recipientId: draft.authorId, text: draft.text }));
+    } else {
+      const responder = ctx.responders.get(platform);
+      if (responder === undefined) {
+        throw new PolicyBlocked('no-responder', `No public-reply channel for ${platform}`);
+      }
+      ({ platformId } = await responder.reply({ inReplyToId: draft.mentionId, text: draft.text }));
+    }
+  } catch (error) {
+    if (certainlyNotPosted(error)) {
+      await ctx.sentGuard.release(platform, draft.id);
+    }
+    if (error instanceof PlatformRateLimited) {
+      await ctx.rateBudget.observe(budget, 0, error.resetAt, ctx.now().getTime());
+    }
+    const reason = error instanceof PolicyBlocked ? error.reason : error instanceof EarshotError ? error.code : 'unexpected-error';
+    const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
+    await record({ ...base, outcome, reason, detail: error instanceof Error ? error.message : String(error) });
+    if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
+      // Final for this text: a person answers instead, so the complaint is not left unanswered.
+      await ctx.drafts.update(draft.id, (current) =>
+        current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
+      );
+      await ctx.people.add(personItemFor(stored.mention, draft.caseId, reason, now, draft.id));
+    }
+    throw error;
+  }
+
+  const sentAt = ctx.now();
+  await ctx.sentGuard.markSent(platform, draft.id, platformId, sentAt);
+  await ctx.drafts.update(draft.id, (current) => ({
+    ...current,
+    status: 'sent',
+    sentAt: sentAt.toISOString(),
+    platformResponseId: platformId,
+    failure: null,
+  }));
+  const cost = draft.channel === 'dm' ? ctx.policy.gate.costPerDmUsd : replyCostUsd(draft.text, ctx.policy.gate);
+  await ctx.daily.add(platform, sentAt, { posts: draft.channel === 'dm' ? 0 : 1, spendUsd: cost });
+  if (draft.channel === 'public-reply') {
+    await ctx.postedTexts.add(platform, draft.text);
+    await ctx.cases.markAcknowledged(draft.caseId, sentAt);
+    if (draft.automated) {
+      await ctx.cases.countAutomatedReply(draft.caseId);
+    }
+  }
+  await record({
+    ...base,
+    at: sentAt.toISOString(),
+    outcome: 'sent',
+    reason: draft.channel === 'dm' ? 'dm-sent' : 'reply-posted',
+    platformResponseId: platformId,
+  });
+  // A DM hand-off: the public reply said a DM is on its way; now the DM follows.
+  if (draft.kind === 'dm-handoff') {
+    const dm = await ctx.drafts.get(draftIds.dm(platform, draft.mentionId));
+    if (dm !== null && dm.status === 'approved') {
+      await enqueueSend(ctx, dm);
+    }
+  }
+  return { status: 'sent', platformId };
+}
