@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/app/drafts.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const ana: Actor = { name: 'ana', role: 'approver' };
+
+async function dms(h: Harness): Promise<Array<{ participant_id: string; text: string }>> {
+  const response = await fetch(`${h.sandbox.url}/__sandbox/x/dms`);
+  return ((await response.json()) as { data: Array<{ participant_id: string; text: string }> }).data;
+}
+
+describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandbox over HTTP)', () => {
+  it('holds a P1 draft for approval and posts it once a person approves', async () => {
+    harness = await startHarness();
+    const postId = await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+    const postsBefore = await harness.brandPosts();
+
+    const approved = await harness.app.drafts.approve(pending?.id ?? '', ana);
+    await harness.app.drain();
+
+    expect(postsBefore).toEqual([]);
+    expect(pending).toMatchObject({ mentionId: postId, severity: 'P1', approvalReasons: ['severity-p1'] });
+    expect(approved.status).toBe('approved');
+    const posts = await harness.brandPosts();
+    expect(posts.map((post) => [post.in_reply_to_tweet_id, post.text])).toEqual([[postId, pending?.text]]);
+    const sent = await harness.app.drafts.get(pending?.id ?? '');
+    expect(sent).toMatchObject({ status: 'sent', decidedBy: 'ana', platformResponseId: posts[0]?.id });
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    expect(audit.find((record) => record.outcome === 'approved')?.actor).toBe('ana');
+    expect(audit.find((record) => record.outcome === 'sent')?.actor).toBe('ana');
+  });
+
+  it('never posts a rejected draft, and records who rejected it and why', async () => {
+    harness = await startHarness();
+    const postId = await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+
+    await harness.app.drafts.reject(pending?.id ?? '', ana, 'already answered by phone');
+    await harness.app.drain();
+
+    expect(await harness.brandPosts()).toEqual([]);
+    await expect(harness.app.drafts.approve(pending?.id ?? '', ana)).rejects.toThrow('is rejected, not pending');
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    expect(audit.find((record) => record.outcome === 'rejected')).toMatchObject({
+      actor: 'ana',
+      detail: 'already answered by phone',
+    });
+  });
+
+  it('sends an edited draft only after approval, and supersedes the original', async () => {
+    harness = await startHarness();
+    await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+
+    const edited = await harness.app.drafts.edit(pending?.id ?? '', ana, 'Sorry about the outage, we are on it now.');
+    await harness.app.drain();
+    const postsAfterEdit = await harness.brandPosts();
+    await harness.app.drafts.approve(edited.id, { name: 'bo', role: 'admin' });
+    await harness.app.drain();
+
+    expect(postsAfterEdit).toEqual([]);
+    expect(edited).toMatchObject({ origin: 'edited', status: 'pending_approval', editedFrom: pending?.id });
+    expect((await harness.app.drafts.get(pending?.id ?? ''))?.status).toBe('superseded');
+    expect((await harness.brandPosts()).map((post) => post.text)).toEqual([
+      'Sorry about the outage, we are on it now.',
+    ]);
+  });
+
+  it('refuses approval from a viewer', async () => {
+    harness = await startHarness();
+    await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+
+    const attempt = harness.app.drafts.approve(pending?.id ?? '', { name: 'vic', role: 'viewer' });
+
+    await expect(attempt).rejects.toThrow('vic is a viewer');
+    expect((await harness.app.drafts.get(pending?.id ?? ''))?.status).toBe('pending_approval');
+  });
+
+  it('honours "stop": no automated message afterwards, until the author opts back in', async () => {
+    harness = await startHarness();
+    const author = { username: 'quinn', name: 'Quinn' };
+    await harness.mention('@acme stop', author);
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const complaint = await harness.mention('@acme my delivery is two weeks late', author);
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const postsWhileOptedOut = await harness.brandPosts();
+
+    await harness.mention('@acme start', author);
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const later = await harness.mention('@acme order arrived damaged, really disappointed', author);
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    expect(postsWhileOptedOut).toEqual([]);
+    const held = await harness.app.drafts.list({ caseId: `x-${complaint}` });
+    expect(held.map((draft) => [draft.status, draft.approvalReasons])).toEqual([
+      ['pending_approval', ['author-opted-out']],
+    ]);
+    const audit = await harness.app.context.audit.list();
+    expect(audit.map((record) => record.outcome)).toContain('opted_out');
+    expect(audit.map((record) => record.outcome)).toContain('opted_in');
+    expect((await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id)).toEqual([later]);
+  });
+
+  it('pause holds every post; resume releases them in severity order', async () => {
+    harness = await startHarness();
+    await harness.app.start({ schedule: false });
+    await harness.app.pause('ops', 'incident review');
+    const p3 = await harness.mention('@acme waited 40 minutes in the queue and the store staff were rude', {
+      username: 'p3',
+      name: 'Pat',
+    });
+    const p2 = await harness.mention('@acme my delivery is two weeks late', { username: 'p2', name: 'Lee' });
+    const p1 = await harness.mention('@acme the website is down for me', { username: 'p1', name: 'Kai' });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [p1Draft] = await harness.app.drafts.list({ status: 'pending_approval' });
+    await harness.app.drafts.approve(p1Draft?.id ?? '', ana);
+    await harness.app.drain();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const postsWhilePaused = await harness.brandPosts();
+    const state = await harness.app.pauseState();
+
+    await harness.app.resume('ops');
+    await harness.app.drain();
+
+    expect(postsWhilePaused).toEqual([]);
+    expect(state).toMatchObject({ paused: true, by: 'ops', reason: 'incident review' });
+    const order = (await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id);
+    expect(order).toEqual([p1, p2, p3]);
+  });
+
+  it('hands private matters to a DM: a public hand-off, then the DM asking for details', async () => {
+    harness = await startHarness({ privacyUrl: 'https://acme.test/privacy', policy: (p) => p });
+    const postId = await harness.mention('@acme my card was charged but the order failed', {
+      username: 'dana',
+      name: 'Dana',
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const posts = await harness.brandPosts();
+    expect(posts.map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
+    expect(posts[0]?.text).not.toMatch(/order number|e-?mail/i);
+    const sentDms = await dms(harness);
+    expect(sentDms).toHaveLength(1);
+    expect(sentDms[0]?.text).toContain('https://acme.test/privacy');
+    expect(sentDms[0]?.text).toMatch(/order number|e-?mail/i);
+  });
+
+  it('posts nothing automated between quiet hours: the acknowledgment waits for their end', async () => {
+    const now = new Date();
+    const hour = now.getUTCHours();
+    const from = `${String(hour).padStart(2, '0')}:00`;
+    const to = `${String((hour + 2) % 24).padStart(2, '0')}:00`;
+    harness = await startHarness({
+      policy: (p) => ({ ...p, quietHours: { from, to, exceptSeverities: ['P0', 'P1'] } }),
+    });
+    const postId = await harness.mention('@acme my delivery is two weeks late');
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(await harness.brandPosts()).toEqual([]);
+    const job = await harness.app.context.queues.send.getJob(`send-ack-x-${postId}`);
+    expect(await job?.getState()).toBe('delayed');
+    const sendAt = (job?.timestamp ?? 0) + (job?.delay ?? 0);
+    const quietEnd = new Date(now);
+    quietEnd.setUTCHours(hour + 2, 0, 0, 0);
+    expect(Math.abs(sendAt - quietEnd.getTime())).toBeLessThan(1000);
+  });
+});
