@@ -32,10 +32,8 @@ type HitLists = Record<TargetKind, Hit[]>;
 
 interface Word {
   token: string;
-  /** The lexicon's valence of the word. */
+  /** The lexicon's valence of the word (its weighted contribution is in the totals). */
   valence: number;
-  /** Its contribution after negation, intensifiers and contrast. */
-  value: number;
   negated: boolean;
 }
 
@@ -242,9 +240,6 @@ function collectEvidence(
     if (info.contrast) {
       positive *= scoring.contrastBefore;
       negative *= scoring.contrastBefore;
-      for (const word of words) {
-        word.value *= scoring.contrastBefore;
-      }
       contrastFactor = scoring.contrastAfter;
       contrastAt = i;
       openerAt = -1;
@@ -264,7 +259,7 @@ function collectEvidence(
       } else {
         negative -= value;
       }
-      words.push({ token: info.token, valence: info.valence, value, negated });
+      words.push({ token: info.token, valence: info.valence, negated });
     } else if (info.intensity !== 1) {
       intensity = info.intensity;
       intensityAt = i;
