@@ -62,6 +62,8 @@ export interface TokenInfo {
   questionStarter: boolean;
   keywords: KeywordEntry[];
   phrases: PhraseEntry[];
+  /** Nothing to do for this word but count it (most words): lets the hot loop skip it. */
+  inert: boolean;
 }
 
 export interface CompiledLanguage {
@@ -298,6 +300,7 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
         questionStarter: false,
         keywords: EMPTY_KEYWORDS,
         phrases: EMPTY_PHRASES,
+        inert: false,
       };
     }
     const tokenStem = stem(token);
@@ -307,7 +310,7 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
     if (negator) {
       valence = 0;
     }
-    return {
+    const info: TokenInfo = {
       token,
       stem: tokenStem,
       boundary: false,
@@ -328,7 +331,17 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
         builder.exactPhrases.get(token),
         EMPTY_PHRASES,
       ),
+      inert: false,
     };
+    info.inert =
+      info.valence === 0 &&
+      !info.negator &&
+      info.intensity === 1 &&
+      !info.contrast &&
+      !info.sarcasmOpener &&
+      info.keywords.length === 0 &&
+      info.phrases.length === 0;
+    return info;
   }
 
   const slotHashes = new Int32Array(CACHE_SLOTS);

@@ -236,6 +236,9 @@ function collectEvidence(
     wordCount += 1;
     sentenceWords += 1;
     first ??= info;
+    if (info.inert) {
+      continue;
+    }
     const negated = i <= negatedUntil;
     if (info.contrast) {
       positive *= scoring.contrastBefore;
