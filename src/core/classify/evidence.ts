@@ -36,7 +36,8 @@ export interface Evidence {
   negative: number;
   words: Word[];
   question: boolean;
-  sarcasmOpener: string | null;
+  /** Positive words read as sarcasm ("great" before complaint words, "thanks a lot." after them). */
+  sarcasticWords: string | null;
   optOutMessage: boolean;
   privateData: string[];
   /** Token index of the last contrast word ("but"), or −1. */
@@ -141,7 +142,7 @@ export function collectEvidence(
   let intensityAt = -10;
   let contrastFactor = 1;
   let openerAt = -1;
-  let sarcasmOpener: string | null = null;
+  let sarcasticWords: string | null = null;
   let wordCount = 0;
   let first: TokenInfo | null = null;
   let question = false;
@@ -163,7 +164,7 @@ export function collectEvidence(
     }
     complaintSeen = true;
     if (openerAt >= 0 && openerAt < at) {
-      sarcasmOpener ??= infos[openerAt]?.token ?? null;
+      sarcasticWords ??= infos[openerAt]?.token ?? null;
     }
   }
 
@@ -171,7 +172,7 @@ export function collectEvidence(
     if (complaintBeforeSentence && sentenceWords > 0 && sentenceWords <= SHORT_SENTENCE) {
       const sentence = wordsBetween(infos, sentenceStart, end);
       if (language.sarcasmClosers.has(sentence)) {
-        sarcasmOpener ??= sentence;
+        sarcasticWords ??= sentence;
       }
     }
     complaintBeforeSentence = complaintSeen;
@@ -265,7 +266,7 @@ export function collectEvidence(
     negative,
     words,
     question: question || first?.questionStarter === true,
-    sarcasmOpener,
+    sarcasticWords,
     optOutMessage: isOptOutMessage(language, infos, wordCount),
     privateData,
     contrastAt,

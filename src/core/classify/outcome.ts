@@ -143,13 +143,13 @@ export function flagsOf(
       sarcasmHit.target.ruleId,
       `matched "${sarcasmHit.text}"`,
     );
-  } else if (evidence.sarcasmOpener !== null) {
+  } else if (evidence.sarcasticWords !== null) {
     addFlag(
       flags,
       reasons,
       'sarcasm_suspected',
       'sarcasm:positive-word-with-complaint',
-      `"${evidence.sarcasmOpener}" next to complaint words`,
+      `"${evidence.sarcasticWords}" next to complaint words`,
     );
   }
 

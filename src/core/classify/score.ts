@@ -68,7 +68,7 @@ export function score(
   ];
   let logit = scoring.bias;
 
-  const sarcasm = hits.sarcasm.length > 0 || evidence.sarcasmOpener !== null;
+  const sarcasm = hits.sarcasm.length > 0 || evidence.sarcasticWords !== null;
   for (const hit of hits.sarcasm) {
     logit += hit.target.weight;
     reasons.push({
@@ -78,11 +78,11 @@ export function score(
       weight: round(hit.target.weight),
     });
   }
-  if (evidence.sarcasmOpener !== null) {
+  if (evidence.sarcasticWords !== null) {
     reasons.push({
       field: 'complaint',
       rule: 'sarcasm:positive-word-with-complaint',
-      detail: `"${evidence.sarcasmOpener}" next to complaint words: its positive valence is ignored`,
+      detail: `"${evidence.sarcasticWords}" next to complaint words: its positive valence is ignored`,
     });
   }
 
