@@ -3,7 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Policy } from './core/policy/index.js';
 import type { Classification, ClassifierInput, Draft, SourceId } from './core/types.js';
 import type { DraftInput } from './core/draft.js';
-import { DuplicateContent, PlatformAuthError, PlatformRateLimited, PolicyBlocked } from './errors.js';
+import {
+  DuplicateContent,
+  PlatformAuthError,
+  PlatformRateLimited,
+  PolicyBlocked,
+} from './errors.js';
 import type { Logger } from './lib/logger.js';
 import {
   QUEUE_NAMES,
@@ -34,7 +39,8 @@ import { createOptOutStore } from './store/opt-outs.js';
 import { createPeopleQueue } from './store/people-queue.js';
 import { createPostedTexts } from './store/posted-texts.js';
 import { createSentGuard } from './store/sent-guard.js';
-import type { AppContext } from './app/context.js';
+import type { AppContext, BudgetName } from './app/context.js';
+import type { BucketConfig } from './core/token-bucket.js';
 import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
 import { requestNotification } from './app/notify.js';
@@ -67,10 +73,17 @@ export interface AppDeps {
   privacyUrlConfigured?: boolean;
   /** Upper bound of the deterministic delay added to automated sends; 0 in tests. */
   jitterMs?: number;
+  /** Overrides of the default posting budgets (token buckets sized from the pay-per-use limits). */
+  budgets?: Partial<Record<BudgetName, BucketConfig>>;
   /** How often the SLA watchdog runs. */
   watchdogEveryMs?: number;
   /** Worker tuning; tests shorten the lock so a "killed" worker's job is picked up quickly. */
-  workers?: { lockDuration?: number; stalledInterval?: number; sendAttempts?: number; notifyBackoffMs?: number };
+  workers?: {
+    lockDuration?: number;
+    stalledInterval?: number;
+    sendAttempts?: number;
+    notifyBackoffMs?: number;
+  };
 }
 
 export interface App {
@@ -154,10 +167,12 @@ export function createApp(deps: AppDeps): App {
     draft: deps.draft,
     sources: createSourceRegistry(deps.sources.map((entry) => entry.source)),
     responders: createResponderRegistry(deps.responders),
-    dmResponders: new Map((deps.dmResponders ?? []).map((responder) => [responder.platform, responder])),
+    dmResponders: new Map(
+      (deps.dmResponders ?? []).map((responder) => [responder.platform, responder]),
+    ),
     notifiers,
     notify: (request) => requestNotification(context, request),
-    rateBudget: createRateBudget(store, prefix),
+    rateBudget: createRateBudget(store, prefix, deps.budgets),
     mentions: createMentionStore(store, keys),
     cases: createCaseStore(store, keys),
     cursors: createCursorStore(store, keys),
@@ -180,8 +195,12 @@ export function createApp(deps: AppDeps): App {
     connection: open('worker'),
     prefix,
     concurrency,
-    ...(deps.workers?.lockDuration !== undefined ? { lockDuration: deps.workers.lockDuration } : {}),
-    ...(deps.workers?.stalledInterval !== undefined ? { stalledInterval: deps.workers.stalledInterval } : {}),
+    ...(deps.workers?.lockDuration !== undefined
+      ? { lockDuration: deps.workers.lockDuration }
+      : {}),
+    ...(deps.workers?.stalledInterval !== undefined
+      ? { stalledInterval: deps.workers.stalledInterval }
+      : {}),
   });
 
   function startWorkers(): void {
@@ -219,7 +238,11 @@ export function createApp(deps: AppDeps): App {
             await sendWorker.rateLimit(Math.max(250, error.resetAt - deps.now().getTime()));
             throw Worker.RateLimitError();
           }
-          if (error instanceof PolicyBlocked || error instanceof DuplicateContent || error instanceof PlatformAuthError) {
+          if (
+            error instanceof PolicyBlocked ||
+            error instanceof DuplicateContent ||
+            error instanceof PlatformAuthError
+          ) {
             throw new UnrecoverableError(error.message);
           }
           throw error;
@@ -232,7 +255,9 @@ export function createApp(deps: AppDeps): App {
       async (job: Job<NotifyJob>) => {
         const notifier = notifiers.get(job.data.notifierId);
         if (notifier === undefined) {
-          throw new UnrecoverableError(`No notification channel ${job.data.notifierId} is configured`);
+          throw new UnrecoverableError(
+            `No notification channel ${job.data.notifierId} is configured`,
+          );
         }
         try {
           await notifier.notify(job.data.event, stopping.signal);
@@ -269,7 +294,10 @@ export function createApp(deps: AppDeps): App {
       worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Worker error'));
       worker.on('failed', (job, err) => {
         if (job && err.name !== 'RateLimitError') {
-          logger.warn({ jobId: job.id, queue: job.queueName, err: { message: err.message } }, 'Job failed');
+          logger.warn(
+            { jobId: job.id, queue: job.queueName, err: { message: err.message } },
+            'Job failed',
+          );
         }
       });
       workers.push(worker);
@@ -279,8 +307,17 @@ export function createApp(deps: AppDeps): App {
   async function isIdle(): Promise<boolean> {
     const paused = await context.control.isPaused();
     for (const queue of [queues.triage, queues.send, queues.notify]) {
-      const types = ['active', 'delayed', 'prioritized', 'waiting-children'] as const;
-      const counts = await queue.getJobCounts(...types, ...(paused && queue === queues.send ? [] : (['waiting'] as const)));
+      // A paused send queue holds its jobs on purpose: only what is running counts then.
+      const held = paused && queue === queues.send;
+      const counts = held
+        ? await queue.getJobCounts('active')
+        : await queue.getJobCounts(
+            'active',
+            'waiting',
+            'delayed',
+            'prioritized',
+            'waiting-children',
+          );
       if (Object.values(counts).some((count) => count > 0)) {
         return false;
       }
@@ -304,7 +341,11 @@ export function createApp(deps: AppDeps): App {
           await queues.poll.upsertJobScheduler(
             jobIds.pollScheduler(source.id),
             { every: everyMs },
-            { name: 'poll', data: { source: source.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+            {
+              name: 'poll',
+              data: { source: source.id },
+              opts: { removeOnComplete: 100, removeOnFail: 100 },
+            },
           );
         }
         await queues.watchdog.upsertJobScheduler(
@@ -385,7 +426,9 @@ export function createApp(deps: AppDeps): App {
       }
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
-      await Promise.all(opened.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all(
+        opened.map((connection) => connection.quit().catch(() => connection.disconnect())),
+      );
     },
   };
 }

@@ -102,7 +102,9 @@ function loadRuntimeOrExit(config: Readonly<Config>) {
       templatesDir,
       config.brandName ? { brandNames: [config.brandName] } : undefined,
     );
-    const policy = loadPolicy(rulesDir, { categories: rules.categories.map((category) => category.id) });
+    const policy = loadPolicy(rulesDir, {
+      categories: rules.categories.map((category) => category.id),
+    });
     return { classify, templates, policy };
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -154,7 +156,9 @@ function buildNotifiers(config: Readonly<Config>): Notifier[] {
     notifiers.push(createSlackNotifier({ webhookUrl: config.notify.slackWebhookUrl }));
   }
   if (config.notify.webhookUrl !== null && config.notify.webhookSecret !== null) {
-    notifiers.push(createWebhookNotifier({ url: config.notify.webhookUrl, secret: config.notify.webhookSecret }));
+    notifiers.push(
+      createWebhookNotifier({ url: config.notify.webhookUrl, secret: config.notify.webhookSecret }),
+    );
   }
   return notifiers;
 }

@@ -32,7 +32,10 @@ export type BudgetName = 'x:post' | 'x:dm' | 'app-store:reply' | 'google-play:re
  * if (!grant.granted) await worker.rateLimit(grant.retryAt - Date.now());
  */
 export interface RateBudget {
-  take(name: BudgetName, now: number): Promise<{ granted: true } | { granted: false; retryAt: number }>;
+  take(
+    name: BudgetName,
+    now: number,
+  ): Promise<{ granted: true } | { granted: false; retryAt: number }>;
   /** Aligns the bucket with what the platform reported (x-rate-limit-remaining / -reset). */
   observe(name: BudgetName, remaining: number, resetAt: number, now: number): Promise<void>;
 }

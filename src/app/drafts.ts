@@ -45,12 +45,18 @@ export interface DraftService {
 
 function requireApprover(actor: Actor): void {
   if (actor.role === 'viewer') {
-    throw new DraftActionError('forbidden', `${actor.name} is a viewer; approving, editing and rejecting need the approver role`);
+    throw new DraftActionError(
+      'forbidden',
+      `${actor.name} is a viewer; approving, editing and rejecting need the approver role`,
+    );
   }
 }
 
 export function createDraftService(ctx: AppContext): DraftService {
-  async function audit(draft: DraftRecord, entry: Pick<AuditRecord, 'outcome' | 'reason' | 'actor'> & Partial<AuditRecord>) {
+  async function audit(
+    draft: DraftRecord,
+    entry: Pick<AuditRecord, 'outcome' | 'reason' | 'actor'> & Partial<AuditRecord>,
+  ) {
     const record: AuditRecord = {
       at: ctx.now().toISOString(),
       caseId: draft.caseId,
@@ -66,7 +72,10 @@ export function createDraftService(ctx: AppContext): DraftService {
       ...entry,
     };
     await ctx.audit.append(record);
-    ctx.logger.info({ caseId: draft.caseId, draftId: draft.id, actor: entry.actor }, formatAuditLine(record));
+    ctx.logger.info(
+      { caseId: draft.caseId, draftId: draft.id, actor: entry.actor },
+      formatAuditLine(record),
+    );
   }
 
   async function pendingOrThrow(id: string): Promise<DraftRecord> {
@@ -75,7 +84,10 @@ export function createDraftService(ctx: AppContext): DraftService {
       throw new DraftActionError('not-found', `No draft ${id}`);
     }
     if (draft.status !== 'pending_approval') {
-      throw new DraftActionError('not-pending', `Draft ${id} is ${draft.status}, not pending approval`);
+      throw new DraftActionError(
+        'not-pending',
+        `Draft ${id} is ${draft.status}, not pending approval`,
+      );
     }
     return draft;
   }
@@ -100,21 +112,44 @@ export function createDraftService(ctx: AppContext): DraftService {
       const now = ctx.now().toISOString();
       const approved = await ctx.drafts.update(id, (draft) =>
         draft.status === 'pending_approval'
-          ? { ...draft, status: 'approved', decidedAt: now, decidedBy: actor.name, automated: false }
+          ? {
+              ...draft,
+              status: 'approved',
+              decidedAt: now,
+              decidedBy: actor.name,
+              automated: false,
+            }
           : null,
       );
       if (approved === null) {
-        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+        throw new DraftActionError(
+          'not-pending',
+          `Draft ${id} was decided by someone else just now`,
+        );
       }
       for (const other of await ctx.drafts.forCase(approved.caseId)) {
-        if (other.id !== id && other.status === 'pending_approval' && other.channel === approved.channel) {
+        if (
+          other.id !== id &&
+          other.status === 'pending_approval' &&
+          other.channel === approved.channel
+        ) {
           const superseded = await ctx.drafts.update(other.id, (draft) =>
             draft.status === 'pending_approval'
-              ? { ...draft, status: 'superseded', decidedAt: now, decidedBy: actor.name, note: `superseded by ${id}` }
+              ? {
+                  ...draft,
+                  status: 'superseded',
+                  decidedAt: now,
+                  decidedBy: actor.name,
+                  note: `superseded by ${id}`,
+                }
               : null,
           );
           if (superseded !== null) {
-            await audit(superseded, { outcome: 'skipped', reason: 'draft-superseded', actor: actor.name });
+            await audit(superseded, {
+              outcome: 'skipped',
+              reason: 'draft-superseded',
+              actor: actor.name,
+            });
           }
         }
       }
@@ -129,13 +164,27 @@ export function createDraftService(ctx: AppContext): DraftService {
       const now = ctx.now().toISOString();
       const rejected = await ctx.drafts.update(id, (draft) =>
         draft.status === 'pending_approval'
-          ? { ...draft, status: 'rejected', decidedAt: now, decidedBy: actor.name, note: note.trim() || null }
+          ? {
+              ...draft,
+              status: 'rejected',
+              decidedAt: now,
+              decidedBy: actor.name,
+              note: note.trim() || null,
+            }
           : null,
       );
       if (rejected === null) {
-        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+        throw new DraftActionError(
+          'not-pending',
+          `Draft ${id} was decided by someone else just now`,
+        );
       }
-      await audit(rejected, { outcome: 'rejected', reason: 'draft-rejected', actor: actor.name, detail: note });
+      await audit(rejected, {
+        outcome: 'rejected',
+        reason: 'draft-rejected',
+        actor: actor.name,
+        detail: note,
+      });
       return rejected;
     },
 
@@ -150,7 +199,10 @@ export function createDraftService(ctx: AppContext): DraftService {
         throw new DraftActionError('invalid-text', 'The reply text is empty');
       }
       if (length > limit) {
-        throw new DraftActionError('invalid-text', `The reply is ${length} characters; ${platform} allows ${limit}`);
+        throw new DraftActionError(
+          'invalid-text',
+          `The reply is ${length} characters; ${platform} allows ${limit}`,
+        );
       }
       const now = ctx.now().toISOString();
       const edited: DraftRecord = {
@@ -172,13 +224,27 @@ export function createDraftService(ctx: AppContext): DraftService {
       await ctx.drafts.create(edited);
       const superseded = await ctx.drafts.update(id, (draft) =>
         draft.status === 'pending_approval'
-          ? { ...draft, status: 'superseded', decidedAt: now, decidedBy: actor.name, note: `edited into ${edited.id}` }
+          ? {
+              ...draft,
+              status: 'superseded',
+              decidedAt: now,
+              decidedBy: actor.name,
+              note: `edited into ${edited.id}`,
+            }
           : null,
       );
       if (superseded === null) {
-        throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+        throw new DraftActionError(
+          'not-pending',
+          `Draft ${id} was decided by someone else just now`,
+        );
       }
-      await audit(edited, { outcome: 'drafted', reason: 'draft-edited', actor: actor.name, detail: `edited from ${id}` });
+      await audit(edited, {
+        outcome: 'drafted',
+        reason: 'draft-edited',
+        actor: actor.name,
+        detail: `edited from ${id}`,
+      });
       return edited;
     },
   };

@@ -28,7 +28,11 @@ function excerpt(text: string, max = 140): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function notifyEventFor(request: NotifyRequest, deskBaseUrl: string, now: Date): NotifyEvent {
+export function notifyEventFor(
+  request: NotifyRequest,
+  deskBaseUrl: string,
+  now: Date,
+): NotifyEvent {
   const { mention } = request;
   const what = [request.severity, request.category].filter(Boolean).join(' ') || 'Case';
   return {

@@ -65,7 +65,11 @@ function jitterFor(id: string, maxMs: number): number {
 }
 
 /** Queues an approved draft for sending: priority by severity, held until `sendAfter` (quiet hours), jittered. */
-export async function enqueueSend(ctx: AppContext, draft: DraftRecord, sendAfter?: string | null): Promise<void> {
+export async function enqueueSend(
+  ctx: AppContext,
+  draft: DraftRecord,
+  sendAfter?: string | null,
+): Promise<void> {
   const holdMs = sendAfter ? Math.max(0, Date.parse(sendAfter) - ctx.now().getTime()) : 0;
   const delay = holdMs + (draft.automated ? jitterFor(draft.id, ctx.jitterMs) : 0);
   await ctx.queues.send.add(
@@ -120,15 +124,22 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   };
   const stored = await ctx.mentions.get(draft.source, draft.mentionId);
   if (stored === null) {
-    throw new PolicyBlocked('mention-missing', `Mention ${draft.source}/${draft.mentionId} is not stored`);
+    throw new PolicyBlocked(
+      'mention-missing',
+      `Mention ${draft.source}/${draft.mentionId} is not stored`,
+    );
   }
 
   const block = async (reason: string, detail: string): Promise<SendOutcome> => {
     await ctx.drafts.update(draft.id, (current) =>
-      current.status === 'approved' ? { ...current, status: 'blocked', failure: `${reason}: ${detail}` } : null,
+      current.status === 'approved'
+        ? { ...current, status: 'blocked', failure: `${reason}: ${detail}` }
+        : null,
     );
     await record({ ...base, outcome: 'blocked', reason, detail: `${detail} (draft ${draft.id})` });
-    await ctx.people.add(personItemFor(stored.mention, draft.caseId, `blocked-${reason}`, now, draft.id));
+    await ctx.people.add(
+      personItemFor(stored.mention, draft.caseId, `blocked-${reason}`, now, draft.id),
+    );
     return { status: 'blocked', reason };
   };
 
@@ -154,7 +165,10 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
       return block('opted-out', 'the author opted out of automated messages');
     }
     if (daily.spendUsd + ctx.policy.gate.costPerDmUsd > ctx.policy.gate.dailySpendCapUsd + 1e-9) {
-      return block('daily-spend-cap', `today's spend would exceed $${ctx.policy.gate.dailySpendCapUsd}`);
+      return block(
+        'daily-spend-cap',
+        `today's spend would exceed $${ctx.policy.gate.dailySpendCapUsd}`,
+      );
     }
   }
 
@@ -166,7 +180,10 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   const budget = budgetFor(draft);
   const grant = await ctx.rateBudget.take(budget, now.getTime());
   if (!grant.granted) {
-    throw new PlatformRateLimited(`The ${budget} budget is spent until ${new Date(grant.retryAt).toISOString()}`, grant.retryAt);
+    throw new PlatformRateLimited(
+      `The ${budget} budget is spent until ${new Date(grant.retryAt).toISOString()}`,
+      grant.retryAt,
+    );
   }
 
   const guard = await ctx.sentGuard.claim(platform, draft.id, now);
@@ -174,9 +191,13 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     return { status: 'already_sent', platformId: guard.platformId };
   }
   if (guard.state === 'pending') {
-    await ctx.people.add(personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id));
+    await ctx.people.add(
+      personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id),
+    );
     await ctx.drafts.update(draft.id, (current) =>
-      current.status === 'approved' ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' } : null,
+      current.status === 'approved'
+        ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' }
+        : null,
     );
     await record({
       ...base,
@@ -218,9 +239,19 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     if (error instanceof PlatformRateLimited) {
       await ctx.rateBudget.observe(budget, 0, error.resetAt, ctx.now().getTime());
     }
-    const reason = error instanceof PolicyBlocked ? error.reason : error instanceof EarshotError ? error.code : 'unexpected-error';
+    const reason =
+      error instanceof PolicyBlocked
+        ? error.reason
+        : error instanceof EarshotError
+          ? error.code
+          : 'unexpected-error';
     const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
-    await record({ ...base, outcome, reason, detail: error instanceof Error ? error.message : String(error) });
+    await record({
+      ...base,
+      outcome,
+      reason,
+      detail: error instanceof Error ? error.message : String(error),
+    });
     if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
       // Final for this text: a person answers instead, so the complaint is not left unanswered.
       await ctx.drafts.update(draft.id, (current) =>
@@ -240,7 +271,10 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     platformResponseId: platformId,
     failure: null,
   }));
-  const cost = draft.channel === 'dm' ? ctx.policy.gate.costPerDmUsd : replyCostUsd(draft.text, ctx.policy.gate);
+  const cost =
+    draft.channel === 'dm'
+      ? ctx.policy.gate.costPerDmUsd
+      : replyCostUsd(draft.text, ctx.policy.gate);
   await ctx.daily.add(platform, sentAt, { posts: draft.channel === 'dm' ? 0 : 1, spendUsd: cost });
   if (draft.channel === 'public-reply') {
     await ctx.postedTexts.add(platform, draft.text);

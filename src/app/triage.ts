@@ -81,8 +81,15 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
 
   await applyOptOut(ctx, mention, decision, base, record);
 
-  const makeDraft = async (kind: Exclude<DraftKind, 'reply'>, id: string, automated: boolean): Promise<DraftRecord> => {
-    const draft = kind === 'dm' ? renderDm(ctx, mention, classification) : await draftUnused(ctx, mention, classification, kind);
+  const makeDraft = async (
+    kind: Exclude<DraftKind, 'reply'>,
+    id: string,
+    automated: boolean,
+  ): Promise<DraftRecord> => {
+    const draft =
+      kind === 'dm'
+        ? renderDm(ctx, mention, classification)
+        : await draftUnused(ctx, mention, classification, kind);
     const record: DraftRecord = {
       id,
       caseId,
@@ -128,7 +135,13 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     case 'auto_reply': {
       const draft = await makeDraft('first-reply', draftIds.ack(platform, mention.id), true);
       await enqueueSend(ctx, draft, decision.sendAfter);
-      entry = { ...base, outcome: 'queued', reason: decision.reason, text: draft.text, detail: holdDetail(decision, draft.id) };
+      entry = {
+        ...base,
+        outcome: 'queued',
+        reason: decision.reason,
+        text: draft.text,
+        detail: holdDetail(decision, draft.id),
+      };
       break;
     }
     case 'draft_for_approval': {
@@ -144,7 +157,11 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     }
     case 'escalate_dm': {
       const automated = !decision.requiresApproval;
-      const handoff = await makeDraft('dm-handoff', draftIds.handoff(platform, mention.id), automated);
+      const handoff = await makeDraft(
+        'dm-handoff',
+        draftIds.handoff(platform, mention.id),
+        automated,
+      );
       const dm = await makeDraft('dm', draftIds.dm(platform, mention.id), automated);
       if (automated) {
         await enqueueSend(ctx, handoff, decision.sendAfter);
@@ -162,7 +179,9 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
       break;
     }
     case 'escalate_human': {
-      await ctx.people.add(personItemFor(mention, caseId, decision.reason, now, null, classification));
+      await ctx.people.add(
+        personItemFor(mention, caseId, decision.reason, now, null, classification),
+      );
       await ctx.cases.setState(caseId, 'escalated', now);
       entry = { ...base, outcome: 'escalated_human', reason: decision.reason };
       break;
@@ -205,7 +224,9 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
 }
 
 function holdDetail(decision: PolicyDecision, draftId: string): string {
-  return decision.sendAfter ? `held for quiet hours until ${decision.sendAfter}; draft ${draftId}` : `draft ${draftId}`;
+  return decision.sendAfter
+    ? `held for quiet hours until ${decision.sendAfter}; draft ${draftId}`
+    : `draft ${draftId}`;
 }
 
 async function applyOptOut(
@@ -218,10 +239,23 @@ async function applyOptOut(
   const platform = platformOf(mention.source);
   if (decision.authorOptOut === 'record') {
     await ctx.optOuts.add(platform, mention.author.id, { mentionId: mention.id, at: base.at });
-    await record({ ...base, outcome: 'opted_out', reason: 'author-said-stop', detail: `@${mention.author.username}` });
+    await record({
+      ...base,
+      outcome: 'opted_out',
+      reason: 'author-said-stop',
+      detail: `@${mention.author.username}`,
+    });
   }
-  if (decision.authorOptOut === 'clear' && (await ctx.optOuts.remove(platform, mention.author.id))) {
-    await record({ ...base, outcome: 'opted_in', reason: 'author-opted-back-in', detail: `@${mention.author.username}` });
+  if (
+    decision.authorOptOut === 'clear' &&
+    (await ctx.optOuts.remove(platform, mention.author.id))
+  ) {
+    await record({
+      ...base,
+      outcome: 'opted_in',
+      reason: 'author-opted-back-in',
+      detail: `@${mention.author.username}`,
+    });
   }
 }
 
@@ -238,7 +272,13 @@ async function draftUnused(
   const platform = platformOf(mention.source);
   const used = new Set<string>();
   for (let attempt = 0; attempt < MAX_DRAFT_ATTEMPTS; attempt += 1) {
-    const draft = ctx.draft({ kind, platform, mention, classification, isUsed: (text) => used.has(text) });
+    const draft = ctx.draft({
+      kind,
+      platform,
+      mention,
+      classification,
+      isUsed: (text) => used.has(text),
+    });
     if (!(await ctx.postedTexts.has(platform, draft.text))) {
       return draft;
     }

@@ -32,12 +32,31 @@ export async function runWatchdog(ctx: AppContext): Promise<WatchdogReport> {
       category: draft.category,
       deadline: draft.deadline,
     };
-    if (draft.deadline !== null && Date.parse(draft.deadline) <= now.getTime() && draft.breachNotifiedAt === null) {
-      await requestNotification(ctx, { ...request, kind: 'sla-breach', eventId: `sla-breach-${draft.id}` });
-      await mark(ctx, draft.id, { breachNotifiedAt: now.toISOString(), notifiedAt: draft.notifiedAt ?? now.toISOString() });
+    if (
+      draft.deadline !== null &&
+      Date.parse(draft.deadline) <= now.getTime() &&
+      draft.breachNotifiedAt === null
+    ) {
+      await requestNotification(ctx, {
+        ...request,
+        kind: 'sla-breach',
+        eventId: `sla-breach-${draft.id}`,
+      });
+      await mark(ctx, draft.id, {
+        breachNotifiedAt: now.toISOString(),
+        notifiedAt: draft.notifiedAt ?? now.toISOString(),
+      });
       report.breached.push(draft.id);
-    } else if (draft.notifyAt !== null && Date.parse(draft.notifyAt) <= now.getTime() && draft.notifiedAt === null) {
-      await requestNotification(ctx, { ...request, kind: 'sla-warning', eventId: `sla-warning-${draft.id}` });
+    } else if (
+      draft.notifyAt !== null &&
+      Date.parse(draft.notifyAt) <= now.getTime() &&
+      draft.notifiedAt === null
+    ) {
+      await requestNotification(ctx, {
+        ...request,
+        kind: 'sla-warning',
+        eventId: `sla-warning-${draft.id}`,
+      });
       await mark(ctx, draft.id, { notifiedAt: now.toISOString() });
       report.warned.push(draft.id);
     }

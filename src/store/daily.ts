@@ -5,14 +5,19 @@ import type { RedisKeys } from './keys.js';
 
 /** Posts and spend per platform per local day (the policy's time zone), for the gate's daily caps. */
 export function createDailyCounters(redis: Redis, keys: RedisKeys, timeZone: string) {
-  const keyFor = (platform: Platform, at: Date) => keys.daily(platform, isoDateOf(localDateOf(at, timeZone)));
+  const keyFor = (platform: Platform, at: Date) =>
+    keys.daily(platform, isoDateOf(localDateOf(at, timeZone)));
   return {
     async get(platform: Platform, at: Date): Promise<{ posts: number; spendUsd: number }> {
       const values = await redis.hmget(keyFor(platform, at), 'posts', 'spendMicroUsd');
       return { posts: Number(values[0] ?? 0), spendUsd: Number(values[1] ?? 0) / 1_000_000 };
     },
 
-    async add(platform: Platform, at: Date, delta: { posts: number; spendUsd: number }): Promise<void> {
+    async add(
+      platform: Platform,
+      at: Date,
+      delta: { posts: number; spendUsd: number },
+    ): Promise<void> {
       const key = keyFor(platform, at);
       await redis
         .multi()

@@ -6,13 +6,7 @@ import type { RedisKeys } from './keys.js';
 export type DraftKind = 'first-reply' | 'dm-handoff' | 'dm' | 'safe-ack' | 'reply';
 export type DraftChannel = 'public-reply' | 'dm';
 export type DraftStatus =
-  | 'pending_approval'
-  | 'approved'
-  | 'rejected'
-  | 'superseded'
-  | 'sent'
-  | 'failed'
-  | 'blocked';
+  'pending_approval' | 'approved' | 'rejected' | 'superseded' | 'sent' | 'failed' | 'blocked';
 
 /**
  * A reply earshot drafted or a person wrote, waiting for approval or on its way out. Several drafts per case
@@ -96,7 +90,10 @@ export function createDraftStore(redis: Redis, keys: RedisKeys) {
   }
 
   async function write(draft: DraftRecord): Promise<void> {
-    const tx = redis.multi().set(keys.draft(draft.id), JSON.stringify(draft)).sadd(keys.caseDrafts(draft.caseId), draft.id);
+    const tx = redis
+      .multi()
+      .set(keys.draft(draft.id), JSON.stringify(draft))
+      .sadd(keys.caseDrafts(draft.caseId), draft.id);
     if (draft.status === 'pending_approval') {
       tx.zadd(keys.pendingDrafts(), deadlineScore(draft), draft.id);
     } else {
@@ -123,7 +120,10 @@ export function createDraftStore(redis: Redis, keys: RedisKeys) {
      * Applies `change` to the stored draft with compare-and-set, so two people acting on the same draft at
      * once cannot both win. Returns the updated draft, or null when `change` refused (returned null).
      */
-    async update(id: string, change: (draft: DraftRecord) => DraftRecord | null): Promise<DraftRecord | null> {
+    async update(
+      id: string,
+      change: (draft: DraftRecord) => DraftRecord | null,
+    ): Promise<DraftRecord | null> {
       for (let attempt = 0; attempt < 10; attempt += 1) {
         const raw = await redis.get(keys.draft(id));
         if (raw === null) {
@@ -168,7 +168,9 @@ export function createDraftStore(redis: Redis, keys: RedisKeys) {
       return [];
     }
     const values = await redis.mget(ids.map((id) => keys.draft(id)));
-    return values.filter((value): value is string => value !== null).map((value) => JSON.parse(value) as DraftRecord);
+    return values
+      .filter((value): value is string => value !== null)
+      .map((value) => JSON.parse(value) as DraftRecord);
   }
 }
 

@@ -9,7 +9,11 @@ export function createOptOutStore(redis: Redis, keys: RedisKeys) {
       return (await redis.exists(keys.optOut(platform, authorId))) === 1;
     },
 
-    async add(platform: Platform, authorId: string, detail: { mentionId: string; at: string }): Promise<void> {
+    async add(
+      platform: Platform,
+      authorId: string,
+      detail: { mentionId: string; at: string },
+    ): Promise<void> {
       await redis.set(keys.optOut(platform, authorId), JSON.stringify(detail));
     },
 

@@ -188,6 +188,7 @@ function parseHash(stored: string): ParsedHash | null {
     Number.isInteger(p) &&
     N > 1 &&
     N <= 2 ** 20 &&
+    (N & (N - 1)) === 0 &&
     r >= 1 &&
     r <= 32 &&
     p >= 1 &&

@@ -41,6 +41,7 @@ export interface HarnessOptions {
   wrapResponder?: (real: PublicReplyResponder) => PublicReplyResponder;
   draft?: AppDeps['draft'];
   policy?: (shipped: Policy) => Policy;
+  budgets?: AppDeps['budgets'];
   notifiers?: Notifier[];
   privacyUrl?: string | null;
   workers?: AppDeps['workers'];
@@ -108,6 +109,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       notifiers: merged.notifiers ?? [],
       deskBaseUrl: 'http://desk.test',
       jitterMs: 0,
+      budgets: merged.budgets ?? {
+        'x:post': { capacity: 1000, refillTokens: 1000, refillEveryMs: 900_000 },
+      },
       classify: createClassifier(rules),
       draft:
         merged.draft ??

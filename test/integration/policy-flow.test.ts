@@ -13,7 +13,8 @@ const ana: Actor = { name: 'ana', role: 'approver' };
 
 async function dms(h: Harness): Promise<Array<{ participant_id: string; text: string }>> {
   const response = await fetch(`${h.sandbox.url}/__sandbox/x/dms`);
-  return ((await response.json()) as { data: Array<{ participant_id: string; text: string }> }).data;
+  return ((await response.json()) as { data: Array<{ participant_id: string; text: string }> })
+    .data;
 }
 
 describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandbox over HTTP)', () => {
@@ -30,12 +31,22 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     await harness.app.drain();
 
     expect(postsBefore).toEqual([]);
-    expect(pending).toMatchObject({ mentionId: postId, severity: 'P1', approvalReasons: ['severity-p1'] });
+    expect(pending).toMatchObject({
+      mentionId: postId,
+      severity: 'P1',
+      approvalReasons: ['severity-p1'],
+    });
     expect(approved.status).toBe('approved');
     const posts = await harness.brandPosts();
-    expect(posts.map((post) => [post.in_reply_to_tweet_id, post.text])).toEqual([[postId, pending?.text]]);
+    expect(posts.map((post) => [post.in_reply_to_tweet_id, post.text])).toEqual([
+      [postId, pending?.text],
+    ]);
     const sent = await harness.app.drafts.get(pending?.id ?? '');
-    expect(sent).toMatchObject({ status: 'sent', decidedBy: 'ana', platformResponseId: posts[0]?.id });
+    expect(sent).toMatchObject({
+      status: 'sent',
+      decidedBy: 'ana',
+      platformResponseId: posts[0]?.id,
+    });
     const audit = await harness.app.context.audit.forCase(`x-${postId}`);
     expect(audit.find((record) => record.outcome === 'approved')?.actor).toBe('ana');
     expect(audit.find((record) => record.outcome === 'sent')?.actor).toBe('ana');
@@ -53,7 +64,9 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     await harness.app.drain();
 
     expect(await harness.brandPosts()).toEqual([]);
-    await expect(harness.app.drafts.approve(pending?.id ?? '', ana)).rejects.toThrow('is rejected, not pending');
+    await expect(harness.app.drafts.approve(pending?.id ?? '', ana)).rejects.toThrow(
+      'is rejected, not pending',
+    );
     const audit = await harness.app.context.audit.forCase(`x-${postId}`);
     expect(audit.find((record) => record.outcome === 'rejected')).toMatchObject({
       actor: 'ana',
@@ -69,14 +82,22 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     await harness.app.drain();
     const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
 
-    const edited = await harness.app.drafts.edit(pending?.id ?? '', ana, 'Sorry about the outage, we are on it now.');
+    const edited = await harness.app.drafts.edit(
+      pending?.id ?? '',
+      ana,
+      'Sorry about the outage, we are on it now.',
+    );
     await harness.app.drain();
     const postsAfterEdit = await harness.brandPosts();
     await harness.app.drafts.approve(edited.id, { name: 'bo', role: 'admin' });
     await harness.app.drain();
 
     expect(postsAfterEdit).toEqual([]);
-    expect(edited).toMatchObject({ origin: 'edited', status: 'pending_approval', editedFrom: pending?.id });
+    expect(edited).toMatchObject({
+      origin: 'edited',
+      status: 'pending_approval',
+      editedFrom: pending?.id,
+    });
     expect((await harness.app.drafts.get(pending?.id ?? ''))?.status).toBe('superseded');
     expect((await harness.brandPosts()).map((post) => post.text)).toEqual([
       'Sorry about the outage, we are on it now.',
@@ -131,12 +152,21 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     harness = await startHarness();
     await harness.app.start({ schedule: false });
     await harness.app.pause('ops', 'incident review');
-    const p3 = await harness.mention('@acme waited 40 minutes in the queue and the store staff were rude', {
-      username: 'p3',
-      name: 'Pat',
+    const p3 = await harness.mention(
+      '@acme waited 40 minutes in the queue and the store staff were rude',
+      {
+        username: 'p3',
+        name: 'Pat',
+      },
+    );
+    const p2 = await harness.mention('@acme my delivery is two weeks late', {
+      username: 'p2',
+      name: 'Lee',
     });
-    const p2 = await harness.mention('@acme my delivery is two weeks late', { username: 'p2', name: 'Lee' });
-    const p1 = await harness.mention('@acme the website is down for me', { username: 'p1', name: 'Kai' });
+    const p1 = await harness.mention('@acme the website is down for me', {
+      username: 'p1',
+      name: 'Kai',
+    });
     await harness.app.pollOnce('x-mentions');
     await harness.app.drain();
     const [p1Draft] = await harness.app.drafts.list({ status: 'pending_approval' });
