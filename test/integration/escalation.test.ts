@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createWebhookNotifier,
+  verifyWebhookSignature,
+} from '../../src/responders/webhook/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+
+const SECRET = 'test-webhook-secret-0123456789';
+
+let harness: Harness | undefined;
+let receiver: HttpReceiver | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  await receiver?.close();
+  harness = undefined;
+  receiver = undefined;
+});
+
+interface Delivered {
+  type: string;
+  data: { kind: string; caseId: string; severity: string | null; link: string; summary: string };
+}
+
+describe('escalation to people, the SLA watchdog and posting budgets', () => {
+  it('pages a person at once for a P0, through a signed webhook', async () => {
+    receiver = await startHttpReceiver();
+    harness = await startHarness({
+      notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET })],
+    });
+    const postId = await harness.mention(
+      '@acme the charger you sold me started smoking last night. this is unsafe',
+    );
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [request] = await receiver.waitForRequests(1);
+
+    const body = JSON.parse(request?.rawBody ?? '{}') as Delivered;
+    expect(body.type).toBe('earshot.page');
+    expect(body.data).toMatchObject({ kind: 'page', caseId: `x-${postId}`, severity: 'P0' });
+    expect(body.data.link).toBe(`http://desk.test/cases/x-${postId}`);
+    const valid = verifyWebhookSignature({
+      secret: SECRET,
+      timestamp: request?.headers['x-earshot-timestamp'],
+      body: request?.rawBody ?? '',
+      signature: request?.headers['x-earshot-signature'],
+      now: Date.now(),
+    });
+    expect(valid).toBe(true);
+    expect(await harness.brandPosts()).toEqual([]);
+  });
+
+  it('retries a failed notification until it is delivered', async () => {
+    receiver = await startHttpReceiver({ replies: [500, 503, 200] });
+    harness = await startHarness({
+      notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET })],
+      workers: { notifyBackoffMs: 50 },
+    });
+    await harness.mention(
+      '@acme the charger you sold me started smoking last night. this is unsafe',
+    );
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    const requests = await receiver.waitForRequests(3, 10_000);
+    await harness.app.drain();
+
+    expect(requests.map((request) => request.headers['x-earshot-delivery'])).toEqual([
+      requests[0]?.headers['x-earshot-delivery'],
+      requests[0]?.headers['x-earshot-delivery'],
+      requests[0]?.headers['x-earshot-delivery'],
+    ]);
+    const failed = (await harness.app.context.audit.list()).filter(
+      (record) => record.reason === 'notify-failed',
+    );
+    expect(failed).toEqual([]);
+  });
+
+  it('makes a notification that cannot be delivered visible in the audit log instead of dropping it', async () => {
+    receiver = await startHttpReceiver({ fallback: 404 });
+    harness = await startHarness({
+      notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET })],
+    });
+    const postId = await harness.mention(
+      '@acme the charger you sold me started smoking last night. this is unsafe',
+    );
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await receiver.waitForRequests(1);
+    await harness.app.drain();
+
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    const failed = audit.find((record) => record.reason === 'notify-failed');
+    expect(failed?.outcome).toBe('failed');
+    expect(failed?.detail).toContain('webhook');
+    const failedJobs = await harness.app.context.queues.notify.getFailed();
+    expect(failedJobs.map((job) => job.data.event.kind)).toEqual(['page']);
+  });
+
+  it('warns people before the deadline and posts a safe acknowledgment before 60 minutes run out', async () => {
+    let now = Date.parse('2026-11-23T10:00:00.000Z');
+    receiver = await startHttpReceiver();
+    harness = await startHarness({
+      clock: () => now,
+      notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET, now: () => now })],
+    });
+    const postId = await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [waiting] = await harness.app.drafts.list({ status: 'pending_approval' });
+
+    now += 46 * 60_000;
+    const at46 = await harness.app.watchdogOnce();
+    await harness.app.drain();
+    const postsAt46 = await harness.brandPosts();
+    now += 5 * 60_000;
+    const at51 = await harness.app.watchdogOnce();
+    await harness.app.drain();
+
+    expect(waiting).toMatchObject({
+      severity: 'P1',
+      notifyAt: '2026-11-23T10:45:00.000Z',
+      safeAckAt: '2026-11-23T10:50:00.000Z',
+    });
+    expect(at46).toEqual({ warned: [waiting?.id], breached: [], safeAcks: [] });
+    expect(postsAt46).toEqual([]);
+    expect(at51.safeAcks).toEqual([waiting?.id]);
+    const posts = await harness.brandPosts();
+    expect(posts.map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
+    expect(posts[0]?.text).not.toEqual(waiting?.text);
+    expect((await harness.app.drafts.get(waiting?.id ?? ''))?.status).toBe('pending_approval');
+    const kinds = receiver.requests.map(
+      (request) => (JSON.parse(request.rawBody) as Delivered).data.kind,
+    );
+    expect(kinds).toEqual(['sla-warning']);
+  });
+
+  it('spends a small posting budget without ever drawing a 429, most severe first', async () => {
+    harness = await startHarness({
+      budgets: { 'x:post': { capacity: 1, refillTokens: 1, refillEveryMs: 400 } },
+      sandbox: { limits: { 'POST /2/tweets': { perUser15m: 5 } } },
+    });
+    await harness.app.start({ schedule: false });
+    await harness.app.pause('test', 'queue a burst');
+    const p3 = await harness.mention(
+      '@acme waited 40 minutes in the queue and the store staff were rude',
+      {
+        username: 'p3a',
+        name: 'Pat',
+      },
+    );
+    const p2a = await harness.mention('@acme my delivery is two weeks late', {
+      username: 'p2a',
+      name: 'Lee',
+    });
+    const p2b = await harness.mention('@acme order arrived damaged, really disappointed', {
+      username: 'p2b',
+      name: 'Ida',
+    });
+    const p2c = await harness.mention('@acme the checkout page is broken for me', {
+      username: 'p2c',
+      name: 'Max',
+    });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    await harness.app.resume('test');
+    await harness.app.drain(20_000);
+
+    const posts = (await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id);
+    expect(posts).toEqual([p2a, p2b, p2c, p3]);
+    const statuses = harness.sandbox
+      .requests()
+      .filter((request) => request.path === '/2/tweets')
+      .map((r) => r.status);
+    expect(statuses).toEqual([201, 201, 201, 201]);
+  });
+});
