@@ -32,6 +32,7 @@ import { err } from './cli/output.js';
 import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
+import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import { relabelCase } from './app/relabel.js';
 import { createAuditLog } from './store/audit-log.js';
 import { createCaseStore } from './store/cases.js';
@@ -284,6 +285,34 @@ async function startCommand(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** Builds the app without pollers or workers, for commands that act on queued state (drafts, pause). */
+async function withApp<T>(run: (app: App, config: Readonly<Config>) => Promise<T>): Promise<T> {
+  const config = loadConfigOrExit();
+  await requireRedis(config);
+  const { classify, templates, policy } = loadRuntimeOrExit(config);
+  const logger = createLogger({ level: 'warn' });
+  const app = createApp({
+    prefix: config.prefix,
+    logger,
+    connect: (role) => createRedisConnection(config.redisUrl, role, logger),
+    now: () => new Date(),
+    dryRun: config.dryRun,
+    brand: { id: '', handle: config.x.brandHandle ?? '', name: config.brandName ?? '' },
+    policy,
+    classify,
+    draft: (input) => draftReply(templates, { ...input, brand: { name: config.brandName ?? '' } }),
+    sources: [],
+    responders: [],
+  });
+  try {
+    return await run(app, config);
+  } finally {
+    await app.stop();
+  }
+}
+
+const cliActor = { name: `cli:${userInfo().username}`, role: 'admin' as const };
+
 function buildProgram(): Command {
   const program = new Command('earshot').description(
     'Hears complaints on X and in app stores and acknowledges each one, safely.',
@@ -361,6 +390,91 @@ function buildProgram(): Command {
         });
       },
     );
+  const drafts = program.command('drafts').description('drafted replies waiting for a person');
+  drafts
+    .command('list')
+    .description(
+      "each waiting draft's id, source post id, severity, deadline and text (nearest deadline first)",
+    )
+    .option('--json', 'one JSON array')
+    .action(async (options: { json?: boolean }) => {
+      process.exitCode = await withApp((app) =>
+        runDraftsList(app.drafts, io, new Date(), options.json ?? false),
+      );
+    });
+  drafts
+    .command('show')
+    .argument('<id>', 'draft id')
+    .description('everything about one draft: text, reasons, rule, status')
+    .action(async (id: string) => {
+      process.exitCode = await withApp((app) => runDraftsShow(app.drafts, id, io));
+    });
+  drafts
+    .command('approve')
+    .argument('<id>', 'draft id')
+    .option('--as <name>', 'who approves', cliActor.name)
+    .description(
+      'approve a draft: it is queued to send (other waiting drafts of the case are superseded)',
+    )
+    .action(async (id: string, options: { as: string }) => {
+      process.exitCode = await withApp((app) =>
+        runDraftAction('approve', app.drafts, { id, actor: { ...cliActor, name: options.as } }, io),
+      );
+    });
+  drafts
+    .command('reject')
+    .argument('<id>', 'draft id')
+    .requiredOption('--note <text>', 'why (recorded in the audit log)')
+    .option('--as <name>', 'who rejects', cliActor.name)
+    .description('reject a draft: it is never sent')
+    .action(async (id: string, options: { note: string; as: string }) => {
+      process.exitCode = await withApp((app) =>
+        runDraftAction(
+          'reject',
+          app.drafts,
+          { id, actor: { ...cliActor, name: options.as }, note: options.note },
+          io,
+        ),
+      );
+    });
+  drafts
+    .command('edit')
+    .argument('<id>', 'draft id')
+    .requiredOption('--text <text>', 'the new reply text')
+    .option('--as <name>', 'who edits', cliActor.name)
+    .description('replace the text: a new draft that waits for approval')
+    .action(async (id: string, options: { text: string; as: string }) => {
+      process.exitCode = await withApp((app) =>
+        runDraftAction(
+          'edit',
+          app.drafts,
+          { id, actor: { ...cliActor, name: options.as }, text: options.text },
+          io,
+        ),
+      );
+    });
+
+  program
+    .command('pause')
+    .description(
+      'kill switch: stop all posting at once, in every process; queued work waits in order',
+    )
+    .option('--reason <text>', 'recorded in the audit log and shown on the desk')
+    .action(async (options: { reason?: string }) => {
+      await withApp(async (app) => {
+        await app.pause(cliActor.name, options.reason ?? null);
+        io.out('Paused: nothing is posted until `earshot resume`.');
+      });
+    });
+  program
+    .command('resume')
+    .description('release the kill switch: queued replies go out in priority order')
+    .action(async () => {
+      await withApp(async (app) => {
+        await app.resume(cliActor.name);
+        io.out('Resumed: queued replies go out in priority order.');
+      });
+    });
   return program;
 }
 

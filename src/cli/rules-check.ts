@@ -1,14 +1,16 @@
+import { checkPolicyFile } from '../config/policy.js';
 import { checkRulesDir } from '../config/rules.js';
 import { checkTemplatesDir } from '../config/templates.js';
 import type { CliIo } from './io.js';
 
-/** `earshot rules check`: validates rules/ and templates/ as startup does; exit 1 when anything is wrong. */
+/** `earshot rules check`: validates the classifier rules, policy.yaml and templates as startup does; exit 1 on any error. */
 export function runRulesCheck(
   options: { rulesDir: string; templatesDir: string },
   io: CliIo,
 ): number {
   const checks = [
-    { label: 'rules', result: checkRulesDir(options.rulesDir) },
+    { label: 'classifier rules', result: checkRulesDir(options.rulesDir) },
+    { label: 'policy', result: checkPolicyFile(options.rulesDir) },
     { label: 'templates', result: checkTemplatesDir(options.templatesDir) },
   ];
   let ok = true;

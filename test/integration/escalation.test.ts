@@ -38,7 +38,7 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
     await harness.app.drain();
     const [request] = await receiver.waitForRequests(1);
 
-    const body = JSON.parse(request?.rawBody ?? '{}') as Delivered;
+    const body = JSON.parse(request?.rawBody.toString('utf8') ?? '{}') as Delivered;
     expect(body.type).toBe('earshot.page');
     expect(body.data).toMatchObject({ kind: 'page', caseId: `x-${postId}`, severity: 'P0' });
     expect(body.data.link).toBe(`http://desk.test/cases/x-${postId}`);
@@ -135,7 +135,7 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
     expect(posts[0]?.text).not.toEqual(waiting?.text);
     expect((await harness.app.drafts.get(waiting?.id ?? ''))?.status).toBe('pending_approval');
     const kinds = receiver.requests.map(
-      (request) => (JSON.parse(request.rawBody) as Delivered).data.kind,
+      (request) => (JSON.parse(request.rawBody.toString('utf8')) as Delivered).data.kind,
     );
     expect(kinds).toEqual(['sla-warning']);
   });
