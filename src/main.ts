@@ -33,6 +33,19 @@ import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
+import {
+  promptHidden,
+  readAll,
+  runUsersAdd,
+  runUsersList,
+  runUsersRemove,
+  runUsersRevokeToken,
+  runUsersRole,
+  runUsersToken,
+  type UsersCliIo,
+} from './cli/users.js';
+import { createDeskServer } from './desk/server.js';
+import { createUserStore, type UserStore } from './store/users.js';
 import { relabelCase } from './app/relabel.js';
 import { createAuditLog } from './store/audit-log.js';
 import { createCaseStore } from './store/cases.js';
@@ -261,6 +274,20 @@ async function startCommand(): Promise<void> {
     await app.pause('config:PAUSED', 'PAUSED=on at startup');
   }
   await app.start();
+  const usersRedis = createRedisConnection(config.redisUrl, 'store', logger);
+  const desk = createDeskServer({
+    drafts: app.drafts,
+    users: createUserStore(usersRedis, redisKeys(config.prefix)),
+    logger,
+  });
+  try {
+    await desk.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    err(`Cannot listen on ${config.host}:${config.port} (${(error as Error).message}); set PORT or HOST`);
+    await app.stop();
+    process.exit(69);
+  }
+  logger.info({ url: `http://${config.host}:${config.port}` }, 'Desk API listening (earshot users add to create a login)');
   logger.info(
     { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },
     'earshot is listening',
@@ -277,7 +304,9 @@ async function startCommand(): Promise<void> {
     shuttingDown = true;
     logger.info({ signal }, 'Shutting down: pollers, workers, sandbox, Redis');
     demo?.stop();
+    await desk.close();
     await app.stop();
+    await usersRedis.quit();
     await sandbox?.close();
     process.exit(0);
   };
@@ -474,6 +503,61 @@ function buildProgram(): Command {
         await app.resume(cliActor.name);
         io.out('Resumed: queued replies go out in priority order.');
       });
+    });
+  const users = program.command('users').description('people who use the desk and the API');
+  const usersIo: UsersCliIo = {
+    ...io,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    readStdin: () => readAll(process.stdin),
+    promptHidden: (question) => promptHidden(question, process.stdin, process.stderr),
+  };
+  const withUsers = (run: (deps: { users: UserStore; io: UsersCliIo }) => Promise<number>) =>
+    withStores(loadConfigOrExit(), (redis, keys) => run({ users: createUserStore(redis, keys), io: usersIo }));
+  users
+    .command('add')
+    .argument('<name>', 'login name: 2–32 of a-z 0-9 _ . -')
+    .requiredOption('--role <role>', 'viewer, approver or admin')
+    .option('--password-stdin', 'read the password from stdin instead of a hidden prompt')
+    .option('--replace', 'replace an existing user (ends their sessions)')
+    .description('create a user (the password is never taken from the command line)')
+    .action(async (name: string, options: { role: string; passwordStdin?: boolean; replace?: boolean }) => {
+      process.exitCode = await withUsers((deps) => runUsersAdd({ name, ...options }, deps));
+    });
+  users
+    .command('list')
+    .description('users, their roles and API tokens')
+    .action(async () => {
+      process.exitCode = await withUsers((deps) => runUsersList(deps));
+    });
+  users
+    .command('remove')
+    .argument('<name>')
+    .description('remove a user; their sessions and tokens stop working')
+    .action(async (name: string) => {
+      process.exitCode = await withUsers((deps) => runUsersRemove({ name }, deps));
+    });
+  users
+    .command('role')
+    .argument('<name>')
+    .argument('<role>', 'viewer, approver or admin')
+    .description("change a user's role")
+    .action(async (name: string, role: string) => {
+      process.exitCode = await withUsers((deps) => runUsersRole({ name, role }, deps));
+    });
+  users
+    .command('token')
+    .argument('<name>')
+    .option('--label <label>', 'what the token is for')
+    .description('create an API token for a user (printed once)')
+    .action(async (name: string, options: { label?: string }) => {
+      process.exitCode = await withUsers((deps) => runUsersToken({ name, ...options }, deps));
+    });
+  users
+    .command('revoke-token')
+    .argument('<token-or-id>')
+    .description('revoke an API token')
+    .action(async (token: string) => {
+      process.exitCode = await withUsers((deps) => runUsersRevokeToken({ token }, deps));
     });
   return program;
 }

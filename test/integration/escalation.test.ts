@@ -137,7 +137,7 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
     const kinds = receiver.requests.map(
       (request) => (JSON.parse(request.rawBody.toString('utf8')) as Delivered).data.kind,
     );
-    expect(kinds).toEqual(['sla-warning']);
+    expect(kinds).toEqual(['page', 'sla-warning']);
   });
 
   it('spends a small posting budget without ever drawing a 429, most severe first', async () => {

@@ -314,7 +314,7 @@ describe('evaluatePolicy: clocks', () => {
     });
   });
 
-  it('alerts people before the earliest target a waiting draft owes, and allows a safe acknowledgment', () => {
+  it('pages at once for a P1 draft, alerts again before the earliest target, and allows a safe acknowledgment', () => {
     const given = input({ severity: 'P1' });
 
     const decision = evaluatePolicy(given);
@@ -325,7 +325,7 @@ describe('evaluatePolicy: clocks', () => {
       responseDeadline: '2026-11-18T10:50:00.000Z',
       notifyAt: '2026-11-18T10:35:00.000Z',
       safeAckAt: '2026-11-18T10:40:00.000Z',
-      pageNow: false,
+      pageNow: true,
     });
   });
 

@@ -189,7 +189,7 @@ describe('the shipped rules/policy.yaml', () => {
       P2: { kind: 'same-day', cutoff: null },
       P3: { kind: 'working-days', days: 2 },
     });
-    expect(policy.notify.pageImmediately).toEqual(['P0']);
+    expect(policy.notify.pageImmediately).toEqual(['P0', 'P1']);
     expect(policy.approval.severities).toEqual(['P0', 'P1']);
     expect(policy.approval.categories).toEqual(['legal', 'safety', 'privacy']);
     expect(policy.gate.aiRepliesApproved).toBe(false);
