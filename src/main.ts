@@ -283,11 +283,16 @@ async function startCommand(): Promise<void> {
   try {
     await desk.listen({ port: config.port, host: config.host });
   } catch (error) {
-    err(`Cannot listen on ${config.host}:${config.port} (${(error as Error).message}); set PORT or HOST`);
+    err(
+      `Cannot listen on ${config.host}:${config.port} (${(error as Error).message}); set PORT or HOST`,
+    );
     await app.stop();
     process.exit(69);
   }
-  logger.info({ url: `http://${config.host}:${config.port}` }, 'Desk API listening (earshot users add to create a login)');
+  logger.info(
+    { url: `http://${config.host}:${config.port}` },
+    'Desk API listening (earshot users add to create a login)',
+  );
   logger.info(
     { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },
     'earshot is listening',
@@ -512,7 +517,9 @@ function buildProgram(): Command {
     promptHidden: (question) => promptHidden(question, process.stdin, process.stderr),
   };
   const withUsers = (run: (deps: { users: UserStore; io: UsersCliIo }) => Promise<number>) =>
-    withStores(loadConfigOrExit(), (redis, keys) => run({ users: createUserStore(redis, keys), io: usersIo }));
+    withStores(loadConfigOrExit(), (redis, keys) =>
+      run({ users: createUserStore(redis, keys), io: usersIo }),
+    );
   users
     .command('add')
     .argument('<name>', 'login name: 2–32 of a-z 0-9 _ . -')
@@ -520,9 +527,14 @@ function buildProgram(): Command {
     .option('--password-stdin', 'read the password from stdin instead of a hidden prompt')
     .option('--replace', 'replace an existing user (ends their sessions)')
     .description('create a user (the password is never taken from the command line)')
-    .action(async (name: string, options: { role: string; passwordStdin?: boolean; replace?: boolean }) => {
-      process.exitCode = await withUsers((deps) => runUsersAdd({ name, ...options }, deps));
-    });
+    .action(
+      async (
+        name: string,
+        options: { role: string; passwordStdin?: boolean; replace?: boolean },
+      ) => {
+        process.exitCode = await withUsers((deps) => runUsersAdd({ name, ...options }, deps));
+      },
+    );
   users
     .command('list')
     .description('users, their roles and API tokens')

@@ -64,7 +64,10 @@ export const Env = z
     DESK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     SLACK_WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    NOTIFY_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    NOTIFY_WEBHOOK_SECRET: z
+      .string()
+      .min(16, { error: 'must be at least 16 characters' })
+      .optional(),
     RULES_DIR: z.string().min(1).optional(),
     CLASSIFIER_MODEL: z.string().min(1).optional(),
     PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -107,7 +110,11 @@ export interface Config {
   /** Address the desk and API listen on. */
   host: string;
   deskBaseUrl: string;
-  notify: { slackWebhookUrl: string | null; webhookUrl: string | null; webhookSecret: string | null };
+  notify: {
+    slackWebhookUrl: string | null;
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+  };
   x: {
     credentials: XCredentials | null;
     baseUrl: string | null;
