@@ -48,6 +48,17 @@ export interface Mention {
   /** The author @mentioned or quoted the brand ("summoned" it): the only posts X lets us auto-reply to. */
   mentionsBrand: boolean;
   url: string | null;
+  /** Store reviews: the star rating, 1–5. */
+  rating?: number | null;
+  /** Store reviews: the review's title (App Store), apart from the body in `text`. */
+  title?: string | null;
+  /**
+   * Store reviews: changes whenever the author edits the review (lastModified, or a hash of text and rating).
+   * A new revision of a stored review reopens its case and is classified again.
+   */
+  revision?: string | null;
+  /** Store reviews: facts shown on the desk (app version, territory, language, device). */
+  details?: Record<string, string>;
 }
 
 export type Flag =
