@@ -1,4 +1,4 @@
-import type { SourceId } from '../core/types.js';
+import type { Severity, SourceId } from '../core/types.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { CaseStore } from '../store/cases.js';
 import type { LabelStore, Relabel } from '../store/labels.js';
@@ -12,14 +12,25 @@ export interface RelabelDeps {
   now: () => Date;
 }
 
+/** A relabel that may also correct the severity (from the desk); training reads only the Relabel fields. */
+export interface CaseRelabel extends Relabel {
+  severity: Severity | null;
+}
+
+export interface RelabelInput {
+  caseId: string;
+  complaint: 0 | 1;
+  category: string | null;
+  /** The right severity, when the person changed it; omitted by `earshot label`. */
+  severity?: Severity | null;
+  by: string;
+}
+
 /**
  * A person corrects the classifier on a case (its opening mention): stored for training and triage
  * accuracy, and recorded in the audit log with who did it.
  */
-export async function relabelCase(
-  deps: RelabelDeps,
-  input: { caseId: string; complaint: 0 | 1; category: string | null; by: string },
-): Promise<Relabel> {
+export async function relabelCase(deps: RelabelDeps, input: RelabelInput): Promise<CaseRelabel> {
   const [first] = await deps.cases.mentionKeys(input.caseId);
   if (first === undefined) {
     throw new Error(`No case ${input.caseId}: list cases with \`earshot drafts list\` or the desk`);
@@ -32,13 +43,15 @@ export async function relabelCase(
     throw new Error(`Case ${input.caseId} points at ${first}, which is not stored`);
   }
   const at = deps.now().toISOString();
-  const label: Relabel = {
+  const severity = input.severity ?? null;
+  const label: CaseRelabel = {
     source,
     mentionId,
     caseId: input.caseId,
     text: stored.mention.text,
     complaint: input.complaint,
     category: input.category,
+    severity,
     by: input.by,
     at,
     predicted: stored.classification
@@ -55,7 +68,12 @@ export async function relabelCase(
     reason: 'person-relabel',
     actor: input.by,
     category: input.category,
-    detail: `complaint=${input.complaint}${input.category ? ` category=${input.category}` : ''}`,
+    ...(severity === null ? {} : { severity }),
+    detail: [
+      `complaint=${input.complaint}`,
+      ...(input.category ? [`category=${input.category}`] : []),
+      ...(severity === null ? [] : [`severity=${severity}`]),
+    ].join(' '),
   });
   return label;
 }
