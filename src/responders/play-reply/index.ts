@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+import {
+  PlatformAuthError,
+  PlatformRateLimited,
+  PolicyBlocked,
+  TransientNetworkError,
+} from '../../errors.js';
+import {
+  GoogleApiError,
+  googleApiRequest,
+  type GoogleTokenProvider,
+} from '../../lib/google-auth.js';
+import type { PublicReplyResponder } from '../types.js';
+import { nextQuotaDay } from './quota-day.js';
+
+/** "Replies of more than approximately 350 characters will be rejected." (platform-facts §5.3) */
+export const PLAY_REPLY_MAX_CHARACTERS = 350;
+
+const ReplyResponse = z.object({
+  result: z
+    .object({
+      lastEdited: z
+        .object({
+          seconds: z
+            .union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative()])
+            .transform(String),
+        })
+        .optional()
+        .catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
+});
+
+export interface PlayReplyResponderOptions {
+  /** API root without a path, e.g. https://androidpublisher.googleapis.com or the sandbox URL. */
+  baseUrl: string;
+  packageName: string;
+  tokens: GoogleTokenProvider;
+  fetch?: typeof fetch;
+  now: () => number;
+}
+
+function toPlatformError(error: unknown, now: number): unknown {
+  if (!(error instanceof GoogleApiError)) {
+    return error;
+  }
+  const described = error.describe();
+  if (error.status === 429) {
+    const resetAt = error.retryAfterMs !== undefined ? now + error.retryAfterMs : nextQuotaDay(now);
+    return new PlatformRateLimited(
+      `Google Play reply quota reached (${described}); resets at ${new Date(resetAt).toISOString()}`,
+      resetAt,
+      { cause: error },
+    );
+  }
+  if (error.status === 401 || error.status === 403) {
+    return new PlatformAuthError(
+      `Google Play refused the reply (${described}): check GOOGLE_PLAY_SERVICE_ACCOUNT_FILE and that the service account has "Reply to reviews" for GOOGLE_PLAY_PACKAGE_NAME in Play Console`,
+      { cause: error },
+    );
+  }
+  if (error.status === 404) {
+    return new PolicyBlocked('not-found', `Google Play has no such review or app (${described})`);
+  }
+  if (error.status >= 400 && error.status < 500) {
+    return new PolicyBlocked('platform-rejected', `Google Play rejected the reply (${described})`);
+  }
+  return new TransientNetworkError(`Google Play answered ${described}`, { cause: error });
+}
+
+/**
+ * Public reply to a Google Play review: POST …/reviews/{reviewId}:reply. A reply replaces the review's
+ * previous developer reply. `platformId` is `<reviewId>@<lastEdited seconds>`, since a reply has no id.
+ */
+export function createPlayReplyResponder(options: PlayReplyResponderOptions): PublicReplyResponder {
+  const base = `${options.baseUrl.replace(/\/+$/, '')}/androidpublisher/v3/applications/${encodeURIComponent(options.packageName)}/reviews`;
+  return {
+    platform: 'google-play',
+    async reply({ inReplyToId, text }) {
+      const length = [...text].length;
+      if (length > PLAY_REPLY_MAX_CHARACTERS) {
+        throw new PolicyBlocked(
+          'over-length',
+          `Google Play replies may have at most ${PLAY_REPLY_MAX_CHARACTERS} characters; this one has ${length}`,
+        );
+      }
+      let body: unknown;
+      try {
+        body = await googleApiRequest({
+          tokens: options.tokens,
+          method: 'POST',
+          url: `${base}/${encodeURIComponent(inReplyToId)}:reply`,
+          body: { replyText: text },
+          now: options.now,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+      } catch (error) {
+        throw toPlatformError(error, options.now());
+      }
+      const parsed = ReplyResponse.safeParse(body);
+      const seconds =
+        (parsed.success ? parsed.data.result?.lastEdited?.seconds : undefined) ??
+        String(Math.floor(options.now() / 1000));
+      return { platformId: `${inReplyToId}@${seconds}` };
+    },
+  };
+}
