@@ -2,6 +2,16 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { DraftActionError, type DraftErrorCode } from '../app/drafts.js';
 
+/** Sent with every response, the desk's pages and event streams included. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
+
 /** The machine-readable `error` field of every error response. */
 export type ApiErrorCode =
   | 'unauthorized'

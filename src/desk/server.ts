@@ -7,18 +7,50 @@ import {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { join } from 'node:path';
+import type { App } from '../app.js';
 import type { DraftService } from '../app/drafts.js';
+import { packageRoot } from '../lib/package-root.js';
 import { REDACT_PATHS, type Logger } from '../lib/logger.js';
 import type { UserStore } from '../store/users.js';
 import { createAuthHook } from './auth.js';
-import { ApiError, handleError, sendError } from './http.js';
+import { createEventHub } from './events.js';
+import { ApiError, handleError, SECURITY_HEADERS, sendError } from './http.js';
+import { registerBullBoard, registerPrometheus, registerReadiness } from './ops.js';
+import { createPrometheus } from './prometheus.js';
+import { deskQueues } from './queues.js';
+import { registerCaseRoutes } from './routes/cases.js';
+import { registerControlRoutes } from './routes/control.js';
 import { registerDraftRoutes } from './routes/drafts.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
+import { registerPeopleRoutes } from './routes/people.js';
 import { registerSessionRoutes, type SecureCookies } from './routes/session.js';
+import { categoryLookup, registerSettingsRoutes } from './routes/settings.js';
+import { defaultPublicDir, registerUi } from './static.js';
 
 export interface DeskServerDeps {
-  drafts: DraftService;
+  /**
+   * The bot (from `createApp`): drafts, cases, people, control, metrics, events, /readyz, /metrics and Bull
+   * Board all need it. Without it only the session and drafts API exist, over `drafts`.
+   */
+  app?: App;
+  /** Defaults to `app.drafts`; required without `app`. */
+  drafts?: DraftService;
   users: UserStore;
   logger: Logger;
+  /** rules/ for the settings page and relabel checks; defaults to the package's rules/. */
+  rulesDir?: string;
+  /** templates/ for the settings page; defaults to the package's templates/. */
+  templatesDir?: string;
+  /** Bull Board at /admin/queues for admins (default true). */
+  bullBoard?: boolean;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; otherwise it is public. */
+  metricsToken?: string | null;
+  /** The built UI (app.js, app.css, index.html); defaults to dist/desk/public in the package. */
+  publicDir?: string;
+  /** How often the shared event poller reads the pending drafts while a browser listens (default 1000). */
+  eventsPollMs?: number;
   /**
    * Honour X-Forwarded-For/-Proto (client address for login throttling, https for Secure cookies). `true`
    * trusts every hop, so a client could pick its own address; behind one proxy pass its address.
@@ -29,15 +61,6 @@ export interface DeskServerDeps {
   /** Largest accepted request body in bytes; edits are at most 10 000 characters. */
   bodyLimit?: number;
 }
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  'cache-control': 'no-store',
-};
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -57,14 +80,19 @@ const DESK_REDACT_PATHS = [
 ];
 
 /**
- * The desk's HTTP server: the JSON API under /api/ (drafts, session) and /healthz. Not listening yet; the
- * caller does `await server.listen({ port, host })` and `await server.close()` on shutdown.
+ * The desk's HTTP server: the web UI, the JSON API under /api/, server-sent events, /healthz, /readyz,
+ * Prometheus /metrics and Bull Board. Not listening yet; the caller does `await server.listen({ port, host })`
+ * and `await server.close()` on shutdown (before stopping the app: the desk reads through its connections).
  *
  * @example
- * const server = createDeskServer({ drafts: createDraftService(ctx), users, logger });
+ * const server = createDeskServer({ app, users, logger, rulesDir, templatesDir });
  * await server.listen({ port: 3000, host: '127.0.0.1' });
  */
 export function createDeskServer(deps: DeskServerDeps): FastifyInstance {
+  const drafts = deps.drafts ?? deps.app?.drafts;
+  if (drafts === undefined) {
+    throw new Error('createDeskServer needs the app (or at least a DraftService)');
+  }
   const logger: FastifyBaseLogger = deps.logger.child(
     { component: 'desk' },
     { redact: { paths: DESK_REDACT_PATHS, censor: '[redacted]' } },
@@ -126,6 +154,34 @@ export function createDeskServer(deps: DeskServerDeps): FastifyInstance {
 
   server.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
   registerSessionRoutes(server, { users: deps.users, secureCookies: deps.secureCookies ?? 'auto' });
-  registerDraftRoutes(server, deps.drafts);
+  registerDraftRoutes(server, drafts);
+  registerUi(server, deps.publicDir ?? defaultPublicDir());
+  if (deps.app !== undefined) {
+    registerAppRoutes(server, deps.app, deps);
+  }
   return server;
+}
+
+function registerAppRoutes(server: FastifyInstance, app: App, deps: DeskServerDeps): void {
+  const logger = deps.logger.child({ component: 'desk' });
+  const root = packageRoot();
+  const rulesDir = deps.rulesDir ?? join(root, 'rules');
+  const templatesDir = deps.templatesDir ?? join(root, 'templates');
+  const queues = deskQueues(app);
+  server.addHook('onClose', async () => queues.close());
+
+  registerCaseRoutes(server, { app, categories: categoryLookup(rulesDir) });
+  registerPeopleRoutes(server, app);
+  registerSettingsRoutes(server, app, { rulesDir, templatesDir });
+  registerControlRoutes(server, app);
+  registerMetricsRoutes(server, app);
+  registerEventRoutes(server, {
+    hub: createEventHub(app, { pollMs: deps.eventsPollMs ?? 1000, logger }),
+    heartbeatMs: 15_000,
+  });
+  registerReadiness(server, queues);
+  registerPrometheus(server, createPrometheus({ app, queues }), deps.metricsToken ?? null);
+  if (deps.bullBoard ?? true) {
+    registerBullBoard(server, queues);
+  }
 }
