@@ -1,4 +1,5 @@
-import type { SourceId } from '../core/types.js';
+import type { AuditRecord, Mention, SourceId } from '../core/types.js';
+import type { StoredMention } from '../store/mentions.js';
 import { jobIds } from '../queue/jobs.js';
 import { caseIdFor } from '../store/cases.js';
 import { formatAuditLine } from '../store/audit-log.js';
@@ -7,6 +8,43 @@ import type { AppContext } from './context.js';
 export type PollOutcome =
   | { status: 'deferred'; until: number }
   | { status: 'polled'; stored: number; seen: number; skipped: number; deferUntil?: number };
+
+/**
+ * A store review edited after we saw it: the case reopens, the new revision is classified again, and a
+ * rating change after our reply is recorded for the "rating change after reply" figure.
+ */
+async function reopenEditedReview(
+  ctx: AppContext,
+  mention: Mention,
+  caseId: string,
+  previous: StoredMention,
+  now: Date,
+): Promise<void> {
+  const before = previous.mention.rating ?? null;
+  const after = mention.rating ?? null;
+  const replied = (await ctx.cases.get(caseId))?.firstResponseAt ?? null;
+  const from = await ctx.cases.setState(caseId, 'new', now);
+  await ctx.cases.recordRating(caseId, after, now);
+  const record: AuditRecord = {
+    at: now.toISOString(),
+    caseId,
+    source: mention.source,
+    mentionId: mention.id,
+    outcome: 'state_changed',
+    reason: 'review-edited',
+    actor: 'earshot',
+    ratingBefore: before,
+    ratingAfter: after,
+    detail: `${from ?? 'new'} → new (reopened)${before !== after ? `; rating ${before ?? '–'} → ${after ?? '–'}` : ''}${
+      replied ? ' after our reply' : ''
+    }`,
+  };
+  await ctx.audit.append(record);
+  ctx.logger.info(
+    { caseId, source: mention.source, mentionId: mention.id },
+    formatAuditLine(record),
+  );
+}
 
 /**
  * One poll of one source: fetch what is new, store each mention once, attach it to its case, queue its
@@ -52,9 +90,9 @@ export async function pollSource(
   const ordered = [...result.mentions].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   for (const mention of ordered) {
     const caseId = caseIdFor(mention);
-    const isNew = await ctx.mentions.add(mention, caseId, now);
+    const outcome = await ctx.mentions.store(mention, caseId, now);
     await ctx.cases.attach(mention, now);
-    if (isNew) {
+    if (outcome.status === 'new') {
       stored += 1;
       const record = {
         at: now.toISOString(),
@@ -68,10 +106,14 @@ export async function pollSource(
       await ctx.audit.append(record);
       log.debug(formatAuditLine(record));
     }
+    if (outcome.status === 'revised') {
+      stored += 1;
+      await reopenEditedReview(ctx, mention, caseId, outcome.previous, now);
+    }
     await ctx.queues.triage.add(
       'triage',
       { source: sourceId, mentionId: mention.id },
-      { jobId: jobIds.triage(sourceId, mention.id) },
+      { jobId: jobIds.triage(sourceId, mention.id, mention.revision) },
     );
   }
 

@@ -279,6 +279,7 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   if (draft.channel === 'public-reply') {
     await ctx.postedTexts.add(platform, draft.text);
     await ctx.cases.markAcknowledged(draft.caseId, sentAt);
+    await ctx.cases.recordRatingAtReply(draft.caseId, stored.mention.rating ?? null);
     if (draft.automated) {
       await ctx.cases.countAutomatedReply(draft.caseId);
     }

@@ -50,6 +50,7 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
       policy: ctx.policy,
       now,
       dmAvailable: ctx.dmResponders.has(platform) && ctx.privacyUrlConfigured,
+      rating: mention.rating ?? null,
     });
   let decision = await evaluate(await ctx.cases.isAcknowledgementClaimed(caseId));
   if (decision.action === 'auto_reply' || decision.action === 'escalate_dm') {

@@ -179,5 +179,8 @@ export interface AuditRecord {
   category?: string | null;
   text?: string;
   platformResponseId?: string;
+  /** Store reviews: the star rating before and after an edit. */
+  ratingBefore?: number | null;
+  ratingAfter?: number | null;
   detail?: string;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Severity, SourceId } from '../core/types.js';
 import type { NotifyEvent } from '../responders/notify/types.js';
 
@@ -40,10 +41,18 @@ export interface JobMap {
   watchdog: WatchdogJob;
 }
 
+function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
+
 /** Deterministic job ids. BullMQ rejects all-digit custom ids and ':' — hence the word prefixes. */
 export const jobIds = {
   pollScheduler: (source: SourceId) => `poll-${source}`,
-  triage: (source: SourceId, mentionId: string) => `triage-${source}-${mentionId}`,
+  /** One triage per revision: an edited store review is triaged again, an unchanged one never. */
+  triage: (source: SourceId, mentionId: string, revision?: string | null) =>
+    revision
+      ? `triage-${source}-${mentionId}-r${shortHash(revision)}`
+      : `triage-${source}-${mentionId}`,
   send: (draftId: string) => `send-${draftId}`,
   notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${eventId}`,
   watchdogScheduler: () => 'sla-watchdog',

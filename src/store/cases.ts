@@ -11,6 +11,9 @@ export interface CaseRecord {
   firstResponseAt: string | null;
   resolvedAt: string | null;
   mentionCount: number;
+  /** Store reviews: the rating when we first replied, and the latest one. */
+  ratingAtReply: number | null;
+  ratingLatest: number | null;
 }
 
 /** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
@@ -36,6 +39,8 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       firstResponseAt: hash.firstResponseAt ?? null,
       resolvedAt: hash.resolvedAt ?? null,
       mentionCount,
+      ratingAtReply: hash.ratingAtReply === undefined ? null : Number(hash.ratingAtReply),
+      ratingLatest: hash.ratingLatest === undefined ? null : Number(hash.ratingLatest),
     };
   }
 
@@ -95,6 +100,28 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
     /** The case's mentions as `source:id`, oldest first. */
     async mentionKeys(caseId: string): Promise<string[]> {
       return redis.zrange(keys.caseMentions(caseId), 0, -1);
+    },
+
+    /**
+     * Store reviews: keeps the rating at our first reply and the latest one, for the "rating change after
+     * reply" figure.
+     */
+    async recordRating(caseId: string, rating: number | null, now: Date): Promise<void> {
+      if (rating === null) {
+        return;
+      }
+      await redis.hset(keys.case(caseId), {
+        ratingLatest: String(rating),
+        ratingUpdatedAt: now.toISOString(),
+      });
+    },
+
+    async recordRatingAtReply(caseId: string, rating: number | null): Promise<void> {
+      if (rating === null) {
+        return;
+      }
+      await redis.hsetnx(keys.case(caseId), 'ratingAtReply', String(rating));
+      await redis.hsetnx(keys.case(caseId), 'ratingLatest', String(rating));
     },
 
     async automatedReplies(caseId: string): Promise<number> {

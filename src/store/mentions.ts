@@ -2,6 +2,16 @@ import type { Redis } from 'ioredis';
 import type { Classification, Decision, Mention, SourceId } from '../core/types.js';
 import type { RedisKeys } from './keys.js';
 
+/** An earlier revision of an edited store review, with what was decided about it. */
+export interface RevisionEntry {
+  revision: string | null;
+  text: string;
+  rating: number | null;
+  seenAt: string;
+  classification?: Classification;
+  decision?: Decision;
+}
+
 export interface StoredMention {
   mention: Mention;
   storedAt: string;
@@ -9,20 +19,63 @@ export interface StoredMention {
   classification?: Classification;
   decision?: Decision;
   decidedAt?: string;
+  /** When the current revision replaced an earlier one (store review edits). */
+  revisedAt?: string;
+  /** Earlier revisions, oldest first. */
+  history?: RevisionEntry[];
 }
 
-/** Archive of every mention seen, deduped by (source, id): the first write wins. */
+export type StoreOutcome =
+  { status: 'new' } | { status: 'unchanged' } | { status: 'revised'; previous: StoredMention };
+
+/** Replaces the value only if nobody changed it since it was read. */
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+/**
+ * Archive of every mention seen, deduped by (source, id). Store reviews can be edited: a new `revision` of a
+ * stored review replaces the current one and keeps the old one in `history`, never losing what was seen.
+ */
 export function createMentionStore(redis: Redis, keys: RedisKeys) {
   return {
-    /** Stores the mention if it is new. Returns false when (source, id) was already stored. */
-    async add(mention: Mention, caseId: string, now: Date): Promise<boolean> {
-      const record: StoredMention = { mention, storedAt: now.toISOString(), caseId };
-      const result = await redis.set(
-        keys.mention(mention.source, mention.id),
-        JSON.stringify(record),
-        'NX',
-      );
-      return result === 'OK';
+    /** Stores a new mention, or a new revision of a stored one; an identical revision is left alone. */
+    async store(mention: Mention, caseId: string, now: Date): Promise<StoreOutcome> {
+      const key = keys.mention(mention.source, mention.id);
+      const fresh: StoredMention = { mention, storedAt: now.toISOString(), caseId };
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        if ((await redis.set(key, JSON.stringify(fresh), 'NX')) === 'OK') {
+          return { status: 'new' };
+        }
+        const raw = await redis.get(key);
+        if (raw === null) {
+          continue;
+        }
+        const previous = JSON.parse(raw) as StoredMention;
+        if ((previous.mention.revision ?? null) === (mention.revision ?? null)) {
+          return { status: 'unchanged' };
+        }
+        const entry: RevisionEntry = {
+          revision: previous.mention.revision ?? null,
+          text: previous.mention.text,
+          rating: previous.mention.rating ?? null,
+          seenAt: previous.revisedAt ?? previous.storedAt,
+          ...(previous.classification ? { classification: previous.classification } : {}),
+          ...(previous.decision ? { decision: previous.decision } : {}),
+        };
+        const next: StoredMention = {
+          mention: { ...mention, createdAt: previous.mention.createdAt },
+          storedAt: previous.storedAt,
+          caseId: previous.caseId,
+          revisedAt: now.toISOString(),
+          history: [...(previous.history ?? []), entry],
+        };
+        if ((await redis.eval(COMPARE_AND_SET, 1, key, raw, JSON.stringify(next))) === 1) {
+          return { status: 'revised', previous };
+        }
+      }
+      throw new Error(`Mention ${mention.source}/${mention.id} kept changing while being stored`);
     },
 
     async get(source: SourceId, id: string): Promise<StoredMention | null> {
