@@ -41,6 +41,7 @@ import { createPostedTexts } from './store/posted-texts.js';
 import { createSentGuard } from './store/sent-guard.js';
 import type { AppContext, BudgetName } from './app/context.js';
 import type { BucketConfig } from './core/token-bucket.js';
+import { backfillSource, type BackfillProgress } from './app/backfill.js';
 import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
 import { requestNotification } from './app/notify.js';
@@ -93,6 +94,12 @@ export interface App {
   start(options?: { schedule?: boolean }): Promise<void>;
   /** Runs one poll of a source now, in this process. */
   pollOnce(source: SourceId): Promise<PollOutcome>;
+  /** Imports a source's history since a date (`earshot backfill`); old items are archived, never replied to. */
+  backfill(
+    source: SourceId,
+    since: Date,
+    onProgress?: (progress: BackfillProgress) => void,
+  ): Promise<BackfillProgress>;
   /** Runs the SLA watchdog once now, in this process. */
   watchdogOnce(): Promise<WatchdogReport>;
   /** Kill switch: stops all posting at once across every process; queued work waits in order. */
@@ -364,6 +371,10 @@ export function createApp(deps: AppDeps): App {
 
     async pollOnce(source) {
       return pollSource(context, source, stopping.signal);
+    },
+
+    async backfill(source, since, onProgress) {
+      return backfillSource(context, source, since, stopping.signal, onProgress);
     },
 
     async watchdogOnce() {

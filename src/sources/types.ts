@@ -27,4 +27,9 @@ export interface PollResult {
 export interface Source {
   id: SourceId;
   poll(cursor: string | undefined, signal: AbortSignal): Promise<PollResult>;
+  /**
+   * History since `since`, page by page, for `earshot backfill`; the same mapping and dedupe as `poll`.
+   * Each page's `nextCursor` is ignored; a page with `deferUntil` means the platform's limit is spent.
+   */
+  backfill?(since: Date, signal: AbortSignal): AsyncIterable<PollResult>;
 }
