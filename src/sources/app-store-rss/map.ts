@@ -93,11 +93,13 @@ export function mapRssEntry(
       dateMs: undefined,
     };
   }
-  const record = candidate;
-  if (record['im:rating'] === undefined && (record['im:name'] !== undefined || !record.content)) {
+  if (
+    candidate['im:rating'] === undefined &&
+    (candidate['im:name'] !== undefined || !candidate.content)
+  ) {
     return { kind: 'not-a-review' };
   }
-  const id = looseId(record);
+  const id = looseId(candidate);
   const parsed = RssEntry.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -109,7 +111,7 @@ export function mapRssEntry(
           `malformed feed entry: ${issue?.path.join('.') || 'entry'} ${issue?.message ?? ''}`.trim(),
       },
       id,
-      dateMs: looseDate(record),
+      dateMs: looseDate(candidate),
     };
   }
   const entry = parsed.data;

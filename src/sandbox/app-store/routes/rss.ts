@@ -127,7 +127,11 @@ function metadataEntry(storefront: string, appId: string, now: number): unknown 
   };
 }
 
-type FeedItem = { date: number; seq: number; entry: unknown };
+interface FeedItem {
+  date: number;
+  seq: number;
+  entry: unknown;
+}
 
 function feedItems(state: SandboxState, storefront: string): FeedItem[] {
   const territory = territoryOf(storefront);
