@@ -9,6 +9,11 @@ export type PollOutcome =
   | { status: 'deferred'; until: number }
   | { status: 'polled'; stored: number; seen: number; skipped: number; deferUntil?: number };
 
+/** Oldest first; ids only break ties (store ids are not numbers, X ids are the same length). */
+function byAge(a: Mention, b: Mention): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
 /**
  * A store review edited after we saw it: the case reopens, the new revision is classified again, and a
  * rating change after our reply is recorded for the "rating change after reply" figure.
@@ -87,7 +92,7 @@ export async function pollSource(
 
   let stored = 0;
   // Oldest first, so cases and the audit log read in the order things happened.
-  const ordered = [...result.mentions].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  const ordered = [...result.mentions].sort(byAge);
   for (const mention of ordered) {
     const caseId = caseIdFor(mention);
     const outcome = await ctx.mentions.store(mention, caseId, now);
