@@ -16,18 +16,14 @@ import { draftReply } from './core/draft.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { packageRoot } from './lib/package-root.js';
-import { createXClient } from './lib/x-client.js';
 import { checkRedis, createRedisConnection } from './queue/connection.js';
-import { createXPublicReply } from './responders/x-public-reply/index.js';
-import { createXDm } from './responders/x-dm/index.js';
 import { createSlackNotifier } from './responders/slack/index.js';
 import { createWebhookNotifier } from './responders/webhook/index.js';
 import type { Notifier } from './responders/notify/types.js';
 import { startDemoTraffic, type DemoTraffic } from './sandbox/demo-traffic.js';
-import { SANDBOX_X_CREDENTIALS, startXSandbox, type XSandbox } from './sandbox/x/index.js';
-import { createXMentionsSource } from './sources/x-mentions/index.js';
-import { createXSearchSource } from './sources/x-search/index.js';
-import type { Source } from './sources/types.js';
+import { wireAppStore } from './compose/app-store.js';
+import type { PlatformWiring } from './compose/types.js';
+import { wireX, type XWiring } from './compose/x.js';
 import { err } from './cli/output.js';
 import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
@@ -54,9 +50,6 @@ import { createMentionStore } from './store/mentions.js';
 import { redisKeys, type RedisKeys } from './store/keys.js';
 import type { Redis } from 'ioredis';
 import { userInfo } from 'node:os';
-
-/** The sandbox brand account, used when no X credentials are configured. */
-const SANDBOX_BRAND_ID = '1700000000000000001';
 
 function buildLogger(config: Readonly<Config>): Logger {
   const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
@@ -184,63 +177,44 @@ async function startCommand(): Promise<void> {
 
   const { classify, templates, policy } = loadRuntimeOrExit(config);
 
-  let sandbox: XSandbox | null = null;
-  let demo: DemoTraffic | null = null;
-  let brand: { id: string; handle: string; name: string };
-  let client: ReturnType<typeof createXClient>;
-  let searchQueries = config.x.searchQueries;
-  if (config.x.credentials === null) {
-    const handle = config.x.brandHandle ?? 'acme';
-    brand = { id: SANDBOX_BRAND_ID, handle, name: config.brandName ?? 'Acme' };
-    sandbox = await startXSandbox({
-      brand: { id: brand.id, username: handle, name: brand.name },
-      port: config.sandboxPort,
-      logger: logger.child({ component: 'sandbox' }),
-    });
-    client = createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, sandbox.url);
-    if (searchQueries.length === 0) {
-      searchQueries = [`${handle} -is:retweet`];
-    }
+  const now = () => new Date();
+  let platforms: PlatformWiring[];
+  let x: XWiring | null;
+  try {
+    x = await wireX(config, logger);
+    const appStore = await wireAppStore(config, logger);
+    platforms = [x, appStore].filter((wiring): wiring is PlatformWiring => wiring !== null);
+  } catch (error) {
+    err((error as Error).message);
+    process.exit(78);
+  }
+  if (platforms.length === 0) {
+    err(
+      'No platform is configured: set X, App Store or Google Play credentials (see .env.example), or none for sandbox mode',
+    );
+    process.exit(78);
+  }
+  const brand = x?.brand ?? {
+    id: '',
+    handle: config.x.brandHandle ?? '',
+    name: config.brandName ?? 'Acme',
+  };
+  const sources = platforms.flatMap((platform) => platform.sources);
+  if (config.mode === 'sandbox') {
     logger.info(
-      { sandbox: sandbox.url, dryRun: config.dryRun },
-      'Sandbox mode: no X credentials set, so earshot runs its own X API on loopback',
+      {
+        sandboxes: Object.fromEntries(
+          platforms.map((platform) => [platform.name, platform.sandboxUrl]),
+        ),
+        dryRun: config.dryRun,
+      },
+      'Sandbox mode: no platform credentials set, so earshot runs its own X, App Store and Google Play APIs on loopback',
     );
   } else {
-    client = createXClient(config.x.credentials, config.x.baseUrl);
-    const me = await client.v2.me();
-    if (
-      config.x.brandHandle !== null &&
-      me.data.username.toLowerCase() !== config.x.brandHandle.toLowerCase()
-    ) {
-      err(
-        `X_BRAND_HANDLE is @${config.x.brandHandle} but the X credentials belong to @${me.data.username}; fix one of them`,
-      );
-      process.exit(78);
-    }
-    brand = { id: me.data.id, handle: me.data.username, name: config.brandName ?? me.data.name };
-    logger.info({ brand: brand.handle, dryRun: config.dryRun }, 'Live mode: talking to the X API');
-  }
-
-  const now = () => new Date();
-  const nowMs = () => Date.now();
-  const readOnly = client.readOnly;
-  const sources: Array<{ source: Source; everyMs: number }> = [
-    {
-      source: createXMentionsSource({ client: readOnly, brand, logger, now: nowMs }),
-      everyMs: config.x.pollIntervalMs,
-    },
-  ];
-  if (searchQueries.length > 0) {
-    sources.push({
-      source: createXSearchSource({
-        client: readOnly,
-        brand,
-        queries: searchQueries,
-        logger,
-        now: nowMs,
-      }),
-      everyMs: config.x.searchIntervalMs,
-    });
+    logger.info(
+      { platforms: platforms.map((platform) => platform.name), dryRun: config.dryRun },
+      'Live mode',
+    );
   }
 
   const app: App = createApp({
@@ -255,7 +229,7 @@ async function startCommand(): Promise<void> {
     watchdogEveryMs: config.watchdogIntervalMs,
     deskBaseUrl: config.deskBaseUrl,
     privacyUrlConfigured: config.privacyPolicyUrl !== null,
-    dmResponders: [createXDm({ client: client.readWrite, now: nowMs })],
+    dmResponders: platforms.flatMap((platform) => platform.dmResponders),
     notifiers: buildNotifiers(config),
     classify,
     draft: (input) =>
@@ -268,7 +242,7 @@ async function startCommand(): Promise<void> {
         },
       }),
     sources,
-    responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
+    responders: platforms.flatMap((platform) => platform.responders),
   });
   if (config.paused && !(await app.pauseState()).paused) {
     await app.pause('config:PAUSED', 'PAUSED=on at startup');
@@ -297,8 +271,15 @@ async function startCommand(): Promise<void> {
     { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },
     'earshot is listening',
   );
-  if (sandbox !== null && config.demoTraffic) {
-    demo = startDemoTraffic({ sandboxUrl: sandbox.url, everyMs: 4000, logger });
+  let demo: DemoTraffic | null = null;
+  if (config.mode === 'sandbox' && config.demoTraffic) {
+    demo = startDemoTraffic({
+      sandboxes: Object.fromEntries(
+        platforms.map((platform) => [platform.name, platform.sandboxUrl ?? '']),
+      ),
+      everyMs: 4000,
+      logger,
+    });
   }
 
   let shuttingDown = false;
@@ -312,7 +293,9 @@ async function startCommand(): Promise<void> {
     await desk.close();
     await app.stop();
     await usersRedis.quit();
-    await sandbox?.close();
+    for (const platform of platforms) {
+      await platform.close();
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -72,6 +72,42 @@ export const Env = z
     CLASSIFIER_MODEL: z.string().min(1).optional(),
     PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     TEMPLATES_DIR: z.string().min(1).optional(),
+    APP_STORE_APP_ID: z
+      .string()
+      .regex(/^\d{1,12}$/, { error: 'must be the numeric Apple app id' })
+      .optional(),
+    APP_STORE_KEY_ID: z
+      .string()
+      .regex(/^[A-Z0-9]{10}$/, { error: 'must be a 10-character App Store Connect key id' })
+      .optional(),
+    APP_STORE_ISSUER_ID: z
+      .uuid({ error: 'must be the issuer id (a UUID) from App Store Connect' })
+      .optional(),
+    APP_STORE_PRIVATE_KEY_PATH: z.string().min(1).optional(),
+    APP_STORE_API_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .optional(),
+    APP_STORE_COUNTRIES: z
+      .string()
+      .regex(/^[a-z]{2}(,[a-z]{2})*$/i, {
+        error: 'must be two-letter country codes separated by commas, e.g. us,gb,de',
+      })
+      .optional(),
+    APP_STORE_RSS_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .optional(),
+    APP_STORE_POLL_INTERVAL_MS: intIn(1000, 86_400_000).optional(),
+    GOOGLE_PLAY_PACKAGE_NAME: z
+      .string()
+      .regex(/^[a-zA-Z][\w]*(\.[a-zA-Z][\w]*)+$/, {
+        error: 'must be an Android package name like com.example.app',
+      })
+      .optional(),
+    GOOGLE_PLAY_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+    GOOGLE_PLAY_API_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .optional(),
+    GOOGLE_PLAY_POLL_INTERVAL_MS: intIn(1000, 86_400_000).optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -123,6 +159,21 @@ export interface Config {
     searchIntervalMs: number;
     searchQueries: string[];
   };
+  appStore: {
+    appId: string | null;
+    /** App Store Connect API keys; null reads the public RSS feed instead (no replies). */
+    api: { keyId: string; issuerId: string; privateKeyPath: string } | null;
+    apiBaseUrl: string | null;
+    countries: string[];
+    rssBaseUrl: string | null;
+    pollIntervalMs: number;
+  };
+  googlePlay: {
+    packageName: string | null;
+    serviceAccountFile: string | null;
+    apiBaseUrl: string | null;
+    pollIntervalMs: number;
+  };
   brandName: string | null;
   rulesDir: string | null;
   /** A model trained with `earshot train`; null uses the built-in classifier. */
@@ -165,6 +216,25 @@ function credentialsFrom(env: Env): XCredentials | null {
   return null;
 }
 
+function appStoreApiFrom(env: Env): Config['appStore']['api'] {
+  const keys = ['APP_STORE_KEY_ID', 'APP_STORE_ISSUER_ID', 'APP_STORE_PRIVATE_KEY_PATH'] as const;
+  const present = keys.filter((key) => env[key] !== undefined);
+  if (present.length === 0) {
+    return null;
+  }
+  if (present.length < keys.length) {
+    const missing = keys.filter((key) => env[key] === undefined);
+    throw new ConfigError(
+      `Invalid configuration: ${missing.join(', ')} missing — the App Store Connect API needs all of ${keys.join(', ')}`,
+    );
+  }
+  return {
+    keyId: env.APP_STORE_KEY_ID ?? '',
+    issuerId: env.APP_STORE_ISSUER_ID ?? '',
+    privateKeyPath: env.APP_STORE_PRIVATE_KEY_PATH ?? '',
+  };
+}
+
 function describeValue(raw: Record<string, string | undefined>, key: string): string {
   const value = raw[key];
   if (value === undefined) {
@@ -192,7 +262,24 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
   }
   const env = parsed.data;
   const credentials = credentialsFrom(env);
-  const mode = credentials === null ? 'sandbox' : 'live';
+  const appStoreApi = appStoreApiFrom(env);
+  const playConfigured = env.GOOGLE_PLAY_SERVICE_ACCOUNT_FILE !== undefined;
+  if (playConfigured !== (env.GOOGLE_PLAY_PACKAGE_NAME !== undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: GOOGLE_PLAY_PACKAGE_NAME and GOOGLE_PLAY_SERVICE_ACCOUNT_FILE go together — set both or neither',
+    );
+  }
+  const appStoreConfigured = appStoreApi !== null || env.APP_STORE_COUNTRIES !== undefined;
+  if (appStoreConfigured && env.APP_STORE_APP_ID === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: APP_STORE_APP_ID missing — the App Store source needs the app id',
+    );
+  }
+  // Sandbox mode only when no platform is configured at all: a half-live, half-fake setup would mislead.
+  const mode =
+    credentials === null && appStoreApi === null && !appStoreConfigured && !playConfigured
+      ? 'sandbox'
+      : 'live';
   const config: Config = {
     redisUrl: env.REDIS_URL,
     prefix: env.EARSHOT_PREFIX,
@@ -224,6 +311,23 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
         .split(';')
         .map((query) => query.trim())
         .filter((query) => query.length > 0),
+    },
+    appStore: {
+      appId: env.APP_STORE_APP_ID ?? (mode === 'sandbox' ? '1234567890' : null),
+      api: appStoreApi,
+      apiBaseUrl: env.APP_STORE_API_BASE_URL ?? null,
+      countries: (env.APP_STORE_COUNTRIES ?? (mode === 'sandbox' ? 'us,gb' : ''))
+        .split(',')
+        .map((country) => country.trim().toLowerCase())
+        .filter((country) => country.length > 0),
+      rssBaseUrl: env.APP_STORE_RSS_BASE_URL ?? null,
+      pollIntervalMs: env.APP_STORE_POLL_INTERVAL_MS ?? (mode === 'live' ? 300_000 : 5000),
+    },
+    googlePlay: {
+      packageName: env.GOOGLE_PLAY_PACKAGE_NAME ?? (mode === 'sandbox' ? 'com.acme.app' : null),
+      serviceAccountFile: env.GOOGLE_PLAY_SERVICE_ACCOUNT_FILE ?? null,
+      apiBaseUrl: env.GOOGLE_PLAY_API_BASE_URL ?? null,
+      pollIntervalMs: env.GOOGLE_PLAY_POLL_INTERVAL_MS ?? (mode === 'live' ? 300_000 : 5000),
     },
     brandName: env.BRAND_NAME ?? null,
     rulesDir: env.RULES_DIR ?? null,

@@ -73,13 +73,60 @@ const DEMO_POSTS: readonly DemoPost[] = [
   { kind: 'keyword', text: 'acme app not loading for me, is it just me?' },
 ];
 
+interface DemoReview {
+  rating: number;
+  title: string;
+  body: string;
+}
+
+const DEMO_REVIEWS: readonly DemoReview[] = [
+  {
+    rating: 1,
+    title: 'Crashes on launch',
+    body: 'Since the last update the app crashes every time I open it. Unusable.',
+  },
+  {
+    rating: 2,
+    title: 'Lost my data',
+    body: 'The update deleted my saved lists and support has not answered in a week.',
+  },
+  {
+    rating: 1,
+    title: 'Charged twice',
+    body: 'I was charged twice for the subscription and cannot find how to get a refund.',
+  },
+  { rating: 5, title: 'Love it', body: 'Fast, simple and the new widgets are great. Thank you!' },
+  {
+    rating: 4,
+    title: 'Pretty good',
+    body: 'Works well, would love a dark mode for the checkout screen.',
+  },
+  {
+    rating: 2,
+    title: 'Too many ads',
+    body: 'Ads after every tap make it hard to use. Would pay to remove them.',
+  },
+  {
+    rating: 1,
+    title: 'Cannot log in',
+    body: 'Login keeps failing with an error since yesterday, password reset does nothing.',
+  },
+  { rating: 3, title: 'Slow', body: 'It is okay but the search takes ages to load on my phone.' },
+];
+
+const TERRITORIES = ['USA', 'GBR'];
+
 export interface DemoTraffic {
   stop(): void;
 }
 
-/** Posts one demo item every `everyMs` to the sandbox admin API until stopped. */
+/**
+ * Posts one demo item every `everyMs` to the sandboxes' admin APIs until stopped: mostly X posts, now and
+ * then an App Store or Google Play review. `sandboxes` maps a platform name ('x', 'app-store',
+ * 'google-play') to its sandbox URL.
+ */
 export function startDemoTraffic(options: {
-  sandboxUrl: string;
+  sandboxes: Record<string, string>;
   everyMs: number;
   logger: Logger;
   random?: () => number;
@@ -87,22 +134,63 @@ export function startDemoTraffic(options: {
   const random = options.random ?? Math.random;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-  async function postOne(): Promise<void> {
-    const post = pick(DEMO_POSTS);
+  function request(
+    base: string | undefined,
+    path: string,
+    body: unknown,
+  ): { url: URL; body: unknown } | null {
+    return base ? { url: new URL(path, base), body } : null;
+  }
+
+  function nextItem(): { url: URL; body: unknown } | null {
     const name = pick(FIRST_NAMES);
+    const roll = random();
+    if (roll < 0.15) {
+      const review = pick(DEMO_REVIEWS);
+      return request(options.sandboxes['app-store'], '/__sandbox/appstore/reviews', {
+        ...review,
+        reviewerNickname: `${name}${Math.floor(random() * 90 + 10)}`,
+        territory: pick(TERRITORIES),
+      });
+    }
+    if (roll < 0.3) {
+      const review = pick(DEMO_REVIEWS);
+      return request(options.sandboxes['google-play'], '/__sandbox/play/reviews', {
+        authorName: name,
+        text: `${review.title}\t${review.body}`,
+        starRating: review.rating,
+        reviewerLanguage: 'en',
+        appVersionName: '4.2.0',
+      });
+    }
+    const post = pick(DEMO_POSTS);
     const username = `${name.toLowerCase()}_${Math.floor(random() * 9000 + 1000)}`;
-    const path = post.kind === 'mention' ? '/__sandbox/x/mentions' : '/__sandbox/x/posts';
-    const response = await fetch(new URL(path, options.sandboxUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    return request(
+      options.sandboxes.x,
+      post.kind === 'mention' ? '/__sandbox/x/mentions' : '/__sandbox/x/posts',
+      {
         text: post.text,
         author: { username, name, followers_count: Math.floor(random() * 2000) },
         lang: 'en',
-      }),
+      },
+    );
+  }
+
+  async function postOne(): Promise<void> {
+    const item = nextItem();
+    if (item === null) {
+      return;
+    }
+    const response = await fetch(item.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(item.body),
     });
     if (!response.ok) {
-      options.logger.warn({ status: response.status }, 'Demo traffic: the sandbox refused a post');
+      options.logger.warn(
+        { status: response.status, path: item.url.pathname },
+        'Demo traffic: a sandbox refused a post',
+      );
     }
   }
 
