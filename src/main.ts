@@ -22,6 +22,7 @@ import { createWebhookNotifier } from './responders/webhook/index.js';
 import type { Notifier } from './responders/notify/types.js';
 import { startDemoTraffic, type DemoTraffic } from './sandbox/demo-traffic.js';
 import { wireAppStore } from './compose/app-store.js';
+import { wireGooglePlay } from './compose/google-play.js';
 import type { PlatformWiring } from './compose/types.js';
 import { wireX, type XWiring } from './compose/x.js';
 import { err } from './cli/output.js';
@@ -183,7 +184,10 @@ async function startCommand(): Promise<void> {
   try {
     x = await wireX(config, logger);
     const appStore = await wireAppStore(config, logger);
-    platforms = [x, appStore].filter((wiring): wiring is PlatformWiring => wiring !== null);
+    const googlePlay = await wireGooglePlay(config, logger);
+    platforms = [x, appStore, googlePlay].filter(
+      (wiring): wiring is PlatformWiring => wiring !== null,
+    );
   } catch (error) {
     err((error as Error).message);
     process.exit(78);

@@ -45,6 +45,16 @@ function shortHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
 }
 
+/**
+ * A platform id made safe inside job ids and draft ids: X ids pass as they are, others (Play's `gp:AOqp…`,
+ * which BullMQ refuses because of the ':') become a stable hash.
+ */
+export function idPart(value: string): string {
+  return /^[\w.-]+$/.test(value)
+    ? value
+    : `h${createHash('sha256').update(value).digest('hex').slice(0, 24)}`;
+}
+
 /** Deterministic job ids. BullMQ rejects all-digit custom ids and ':' — hence the word prefixes. */
 export const jobIds = {
   pollScheduler: (source: SourceId) => `poll-${source}`,
@@ -53,8 +63,8 @@ export const jobIds = {
     revision
       ? `triage-${source}-${mentionId}-r${shortHash(revision)}`
       : `triage-${source}-${mentionId}`,
-  send: (draftId: string) => `send-${draftId}`,
-  notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${eventId}`,
+  send: (draftId: string) => `send-${idPart(draftId)}`,
+  notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${idPart(eventId)}`,
   watchdogScheduler: () => 'sla-watchdog',
 };
 

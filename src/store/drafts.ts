@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ReplyOrigin } from '../core/policy/index.js';
 import type { Severity, SourceId } from '../core/types.js';
+import { idPart } from '../queue/jobs.js';
 import type { RedisKeys } from './keys.js';
 
 export type DraftKind = 'first-reply' | 'dm-handoff' | 'dm' | 'safe-ack' | 'reply';
@@ -65,10 +66,10 @@ export interface DraftRecord {
 
 /** Deterministic ids for drafts earshot makes, so a re-run of triage or the watchdog never makes two. */
 export const draftIds = {
-  ack: (platform: string, mentionId: string) => `ack-${platform}-${mentionId}`,
-  safeAck: (platform: string, mentionId: string) => `safeack-${platform}-${mentionId}`,
-  handoff: (platform: string, mentionId: string) => `handoff-${platform}-${mentionId}`,
-  dm: (platform: string, mentionId: string) => `dm-${platform}-${mentionId}`,
+  ack: (platform: string, mentionId: string) => `ack-${platform}-${idPart(mentionId)}`,
+  safeAck: (platform: string, mentionId: string) => `safeack-${platform}-${idPart(mentionId)}`,
+  handoff: (platform: string, mentionId: string) => `handoff-${platform}-${idPart(mentionId)}`,
+  dm: (platform: string, mentionId: string) => `dm-${platform}-${idPart(mentionId)}`,
 };
 
 /** Writes the draft only if nobody changed it since we read it; keeps the pending index in step. */
