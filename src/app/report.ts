@@ -127,26 +127,48 @@ export function metricCaseOf(facts: CaseFacts): MetricCase | null {
   if (facts.opening === null) {
     return null;
   }
-  const effective = effectiveClassification(facts);
+  return {
+    ...metricFacts(facts, facts.opening),
+    ratings: ratingsOf(facts),
+  };
+}
+
+/**
+ * Every star rating the case's reviews had, oldest first: each earlier revision as it was seen, then the
+ * current one from when it replaced them.
+ */
+export function ratingsOf(facts: CaseFacts): Array<{ at: string; rating: number }> {
   const ratings: Array<{ at: string; rating: number }> = [];
   for (const stored of facts.mentions) {
+    for (const entry of stored.history ?? []) {
+      if (typeof entry.rating === 'number') {
+        ratings.push({ at: entry.seenAt, rating: entry.rating });
+      }
+    }
     if (typeof stored.mention.rating === 'number') {
-      ratings.push({ at: stored.mention.createdAt, rating: stored.mention.rating });
+      ratings.push({
+        at: stored.revisedAt ?? stored.mention.createdAt,
+        rating: stored.mention.rating,
+      });
     }
   }
+  return ratings.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function metricFacts(facts: CaseFacts, opening: StoredMention): Omit<MetricCase, 'ratings'> {
+  const effective = effectiveClassification(facts);
   return {
     id: facts.record.id,
-    source: facts.opening.mention.source,
-    postedAt: facts.opening.mention.createdAt,
+    source: opening.mention.source,
+    postedAt: opening.mention.createdAt,
     complaint: effective.complaint,
     severity: effective.severity,
     category: effective.category,
     sentiment: effective.sentiment,
-    action: (facts.opening.decision?.action ?? null) as Action | null,
-    deadline: responseDeadlineOf(facts.opening),
+    action: (opening.decision?.action ?? null) as Action | null,
+    deadline: responseDeadlineOf(opening),
     state: facts.record.state,
     resolvedAt: facts.record.resolvedAt,
-    ratings,
     audit: facts.audit,
   };
 }

@@ -139,8 +139,10 @@ export interface SlaMetrics {
     bySentiment: SentimentCounts;
     daily: DailyVolume[];
   };
+  /** Cases reopened (a review edit, a state change back to new) after we answered or resolved them. */
   reopen: {
-    resolved: number;
+    /** Cases with a first response or a resolution: the ones that can be reopened. */
+    answered: number;
     reopened: number;
     rate: number | null;
     /** Why the rate may be missing or partial. */
@@ -413,6 +415,7 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
   let complaints = 0;
   let responded = 0;
   let resolved = 0;
+  let answered = 0;
   let reopened = 0;
   let reopenRecords = 0;
   const escalationDecision: number[] = [];
@@ -476,10 +479,12 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
       }
     }
 
-    const reopens = item.audit.filter(isReopen).length;
     reopenRecords += item.audit.filter((record) => record.outcome === 'state_changed').length;
-    if (reopens > 0) {
-      reopened += 1;
+    if (replied !== null || item.resolvedAt !== null) {
+      answered += 1;
+      if (reopenedAfterAnswer(item, replied)) {
+        reopened += 1;
+      }
     }
 
     const timing = escalationTiming(item);
@@ -530,7 +535,7 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
         frtMedianMs: median(sorted(frt)),
       })),
     },
-    reopen: reopenRate(resolved, reopened, reopenRecords),
+    reopen: reopenRate(answered, reopened, reopenRecords),
     triage: input.triage,
     escalation: {
       escalated,
@@ -552,21 +557,28 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
 }
 
 function reopenRate(
-  resolved: number,
+  answered: number,
   reopened: number,
   stateChanges: number,
 ): SlaMetrics['reopen'] {
   if (stateChanges === 0) {
     return {
-      resolved,
+      answered,
       reopened: 0,
       rate: 0,
       note: 'No case state changes are recorded, so no reopen can be seen: the rate reads 0.',
     };
   }
-  // A reopened case may have been resolved before the window: never report more than 100 %.
-  const base = Math.max(resolved, reopened);
-  return { resolved, reopened, rate: base === 0 ? null : reopened / base, note: null };
+  return { answered, reopened, rate: answered === 0 ? null : reopened / answered, note: null };
+}
+
+/** A reopen after we answered (or resolved) the case: a new post in it, or a review edit. */
+function reopenedAfterAnswer(item: MetricCase, replied: string | null): boolean {
+  const answeredAt = Math.min(
+    replied === null ? Number.POSITIVE_INFINITY : Date.parse(replied),
+    item.resolvedAt === null ? Number.POSITIVE_INFINITY : Date.parse(item.resolvedAt),
+  );
+  return item.audit.some((record) => isReopen(record) && Date.parse(record.at) > answeredAt);
 }
 
 function sorted(values: readonly number[]): number[] {

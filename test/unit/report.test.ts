@@ -3,6 +3,8 @@ import type { AppContext } from '../../src/app/context.js';
 import {
   complaintTerms,
   nextActionsFor,
+  ratingsOf,
+  type CaseFacts,
   weeklyReportFrom,
   type ReportCase,
   type StoredLabel,
@@ -116,6 +118,29 @@ describe('complaint terms', () => {
     ${'Das Paket ist beschädigt'}                                 | ${['paket', 'beschädigt']}
   `('$text → $expected', ({ text, expected }) => {
     expect(complaintTerms(text as string)).toEqual(expected);
+  });
+});
+
+describe('ratings of a store case', () => {
+  it('lists each earlier revision as seen, then the current one', () => {
+    const facts = {
+      mentions: [
+        {
+          mention: { rating: 4, createdAt: at(NOW - 5 * DAY) },
+          revisedAt: at(NOW - DAY),
+          history: [
+            { revision: 'a', text: 'bad', rating: 1, seenAt: at(NOW - 5 * DAY) },
+            { revision: 'b', text: 'meh', rating: 3, seenAt: at(NOW - 3 * DAY) },
+          ],
+        },
+      ],
+    } as unknown as CaseFacts;
+
+    expect(ratingsOf(facts)).toEqual([
+      { at: at(NOW - 5 * DAY), rating: 1 },
+      { at: at(NOW - 3 * DAY), rating: 3 },
+      { at: at(NOW - DAY), rating: 4 },
+    ]);
   });
 });
 
@@ -364,6 +389,8 @@ function fakeContext(now: Date): AppContext {
     firstResponseAt: null,
     resolvedAt: null,
     mentionCount: 1,
+    ratingAtReply: null,
+    ratingLatest: null,
   };
   const fake = {
     now: () => now,

@@ -279,26 +279,46 @@ describe('computeSlaMetrics', () => {
     expect(metrics.reopen.note).toMatch(/No case state changes/);
   });
 
-  it('counts reopened cases against resolved ones', () => {
+  it('counts cases reopened after they were answered or resolved', () => {
     const cases = [
       metricCase({
-        id: 'a',
+        id: 'resolved',
         resolvedAt: at(30),
         audit: [audit('state_changed', 30, { reason: 'resolved' })],
       }),
       metricCase({
-        id: 'b',
+        id: 'reopened-after-resolve',
         resolvedAt: at(40),
         audit: [
           audit('state_changed', 40, { reason: 'resolved' }),
           audit('state_changed', 90, { reason: 'reopened' }),
         ],
       }),
+      metricCase({
+        id: 'review-edited-after-reply',
+        source: 'google-play',
+        audit: [
+          audit('sent', 30),
+          audit('state_changed', 100, {
+            reason: 'review-edited',
+            detail: 'acknowledged → new (reopened)',
+          }),
+        ],
+      }),
+      metricCase({
+        id: 'edited-before-reply',
+        source: 'google-play',
+        audit: [audit('state_changed', 10, { reason: 'review-edited' }), audit('sent', 30)],
+      }),
+      metricCase({
+        id: 'unanswered',
+        audit: [audit('state_changed', 5, { reason: 'review-edited' })],
+      }),
     ];
 
     const metrics = computeSlaMetrics(input(cases));
 
-    expect(metrics.reopen).toEqual({ resolved: 2, reopened: 1, rate: 0.5, note: null });
+    expect(metrics.reopen).toEqual({ answered: 4, reopened: 2, rate: 0.5, note: null });
   });
 
   it('passes triage accuracy through and summarises escalations and rating changes', () => {

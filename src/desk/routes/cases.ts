@@ -39,11 +39,12 @@ const CASE_STATES = [
   'invalid',
 ] as const satisfies readonly CaseState[];
 
+/** `<platform>-<conversation or review id>`; store review ids bring ':' and base64 characters. */
 const caseId = z
   .string()
   .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'Case ids are letters, digits and . _ : -');
+  .max(300)
+  .regex(/^[A-Za-z0-9._:=+/-]+$/, 'Case ids are letters, digits and . _ : = + / -');
 
 const categoryId = z
   .string()
