@@ -61,8 +61,8 @@ export const jobIds = {
   /** One triage per revision: an edited store review is triaged again, an unchanged one never. */
   triage: (source: SourceId, mentionId: string, revision?: string | null) =>
     revision
-      ? `triage-${source}-${mentionId}-r${shortHash(revision)}`
-      : `triage-${source}-${mentionId}`,
+      ? `triage-${source}-${idPart(mentionId)}-r${shortHash(revision)}`
+      : `triage-${source}-${idPart(mentionId)}`,
   send: (draftId: string) => `send-${idPart(draftId)}`,
   notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${idPart(eventId)}`,
   watchdogScheduler: () => 'sla-watchdog',

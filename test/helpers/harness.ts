@@ -21,6 +21,10 @@ import {
 } from '../../src/sandbox/x/index.js';
 import { createXMentionsSource } from '../../src/sources/x-mentions/index.js';
 import { createXSearchSource } from '../../src/sources/x-search/index.js';
+import { wireAppStore } from '../../src/compose/app-store.js';
+import { wireGooglePlay } from '../../src/compose/google-play.js';
+import type { PlatformWiring } from '../../src/compose/types.js';
+import { parseConfig } from '../../src/config/env.js';
 import { captureLogs, type CapturedLog } from './log-capture.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './redis.js';
 
@@ -42,6 +46,8 @@ export interface HarnessOptions {
   draft?: AppDeps['draft'];
   policy?: (shipped: Policy) => Policy;
   budgets?: AppDeps['budgets'];
+  /** Also run the App Store and Google Play sandboxes, wired exactly as sandbox mode wires them. */
+  stores?: boolean;
   notifiers?: Notifier[];
   privacyUrl?: string | null;
   workers?: AppDeps['workers'];
@@ -61,6 +67,8 @@ export interface Harness {
     extra?: Record<string, unknown>,
   ): Promise<string>;
   post(text: string, author?: Record<string, unknown>): Promise<string>;
+  /** Sandbox URLs of the stores, by platform ('app-store', 'google-play'), when `stores` is on. */
+  storeUrls: Record<string, string>;
   brandPosts(): Promise<Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>>;
   close(): Promise<void>;
 }
@@ -91,6 +99,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, sandbox.url);
   const redis = new Redis(REDIS_URL);
   const apps: App[] = [];
+  const storeWirings: PlatformWiring[] = [];
+  if (options.stores) {
+    const config = parseConfig({ SANDBOX_PORT: '0' });
+    for (const wiring of [
+      await wireAppStore(config, logger),
+      await wireGooglePlay(config, logger),
+    ]) {
+      if (wiring !== null) {
+        storeWirings.push(wiring);
+      }
+    }
+  }
 
   function newApp(overrides: Partial<HarnessOptions> = {}): App {
     const merged = { ...options, ...overrides };
@@ -148,8 +168,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               },
             ]
           : []),
+        ...storeWirings.flatMap((wiring) => wiring.sources),
       ],
-      responders: [merged.wrapResponder ? merged.wrapResponder(real) : real],
+      responders: [
+        merged.wrapResponder ? merged.wrapResponder(real) : real,
+        ...storeWirings.flatMap((wiring) => wiring.responders),
+      ],
       ...(merged.workers ? { workers: merged.workers } : {}),
     });
     apps.push(app);
@@ -176,9 +200,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
       ).data;
     },
+    storeUrls: Object.fromEntries(
+      storeWirings.map((wiring) => [wiring.name, wiring.sandboxUrl ?? '']),
+    ),
     async close() {
       for (const each of apps) {
         await each.stop().catch(() => undefined);
+      }
+      for (const wiring of storeWirings) {
+        await wiring.close();
       }
       await sandbox.close();
       redis.disconnect();
