@@ -202,6 +202,7 @@ beforeAll(async () => {
     scrypt: { N: 1024, r: 8, p: 1 },
   });
   await users.addUser('ana', 'approver', PASSWORD);
+  await users.addUser('ada', 'admin', PASSWORD);
   await seed();
   server = createDeskServer({
     app: harness.app,
@@ -420,5 +421,18 @@ describe('the desk in a real browser', () => {
   it('kept to the content security policy and threw no errors', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows Bull Board to an admin (read-only, under the same CSP)', async () => {
+    await page.goto('/login');
+    await page.fill('input[name="name"]', 'ada');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="draft-item"]');
+
+    await page.goto('/admin/queues');
+    await page.getByText('watchdog').first().waitFor();
+
+    await screenshot('queues');
   });
 });

@@ -86,6 +86,15 @@ export function PostCard(props: { mention: MentionView; label?: string }) {
       : null,
     mention.title ? h('p', { class: 'post-title' }, mention.title) : null,
     h('p', { class: 'post-text', 'data-testid': 'post-text' }, mention.text),
+    mention.details === undefined || Object.keys(mention.details).length === 0
+      ? null
+      : h(
+          'p',
+          { class: 'post-details muted small' },
+          Object.entries(mention.details)
+            .map(([key, value]) => `${key}: ${value}`)
+            .join(' · '),
+        ),
     href === null
       ? null
       : h(

@@ -31,6 +31,14 @@ function filtersFrom(search: URLSearchParams): Filters {
   return filters;
 }
 
+/** The date picker's "to" day counts in full: the API's `to` is exclusive. */
+function inclusiveEnd(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    return date;
+  }
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 function excerpt(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -79,7 +87,7 @@ export function CasesPage(props: { search: URLSearchParams }) {
     setError(null);
     api
       .get<{ data: CaseSummary[]; truncated: boolean }>(
-        `/api/cases${query({ ...applied, limit: 200 })}`,
+        `/api/cases${query({ ...applied, to: inclusiveEnd(applied.to), limit: 200 })}`,
       )
       .then((body) => {
         setCases(body.data);
