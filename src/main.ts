@@ -31,6 +31,12 @@ import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import {
+  parseBackfillArgs,
+  progressLine,
+  reportBackfill,
+  type BackfillSourceId,
+} from './cli/backfill.js';
+import {
   promptHidden,
   readAll,
   runUsersAdd,
@@ -306,6 +312,59 @@ async function startCommand(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+async function backfillCommand(sourceId: BackfillSourceId, since: Date): Promise<number> {
+  const config = loadConfigOrExit();
+  await requireRedis(config);
+  const { classify, templates, policy } = loadRuntimeOrExit(config);
+  const logger = createLogger({ level: 'warn' });
+  const wirings = [
+    await wireX(config, logger),
+    await wireAppStore(config, logger),
+    await wireGooglePlay(config, logger),
+  ];
+  const platforms = wirings.filter((wiring): wiring is PlatformWiring => wiring !== null);
+  const sources = platforms
+    .flatMap((platform) => platform.sources)
+    .filter(({ source }) => source.id === sourceId);
+  if (sources.length === 0) {
+    err(`${sourceId} is not configured (see .env.example)`);
+    return 2;
+  }
+  const app = createApp({
+    prefix: config.prefix,
+    logger,
+    connect: (role) => createRedisConnection(config.redisUrl, role, logger),
+    now: () => new Date(),
+    dryRun: config.dryRun,
+    brand: { id: '', handle: config.x.brandHandle ?? '', name: config.brandName ?? '' },
+    policy,
+    classify,
+    draft: (input) => draftReply(templates, { ...input, brand: { name: config.brandName ?? '' } }),
+    sources,
+    responders: [],
+  });
+  try {
+    const progress = await app.backfill(sourceId, since, (update) => {
+      if (io.isTTY) {
+        process.stderr.write(`\r${progressLine(update)}`);
+      }
+    });
+    if (io.isTTY) {
+      process.stderr.write('\n');
+    }
+    reportBackfill(progress, io);
+    return 0;
+  } catch (error) {
+    err((error as Error).message);
+    return 1;
+  } finally {
+    await app.stop();
+    for (const platform of platforms) {
+      await platform.close();
+    }
+  }
+}
+
 /** Builds the app without pollers or workers, for commands that act on queued state (drafts, pause). */
 async function withApp<T>(run: (app: App, config: Readonly<Config>) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit();
@@ -496,6 +555,23 @@ function buildProgram(): Command {
         io.out('Resumed: queued replies go out in priority order.');
       });
     });
+  program
+    .command('backfill')
+    .description(
+      'import history through the same dedupe; nothing older than the reply window is answered',
+    )
+    .requiredOption('--source <source>', 'x-mentions, app-store or google-play')
+    .requiredOption('--since <date>', 'e.g. 2026-11-01')
+    .action(async (options: { source: string; since: string }) => {
+      const parsed = parseBackfillArgs(options.source, options.since, new Date());
+      if ('error' in parsed) {
+        err(parsed.error);
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await backfillCommand(parsed.source, parsed.since);
+    });
+
   const users = program.command('users').description('people who use the desk and the API');
   const usersIo: UsersCliIo = {
     ...io,

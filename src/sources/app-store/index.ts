@@ -115,8 +115,15 @@ export function createAppStoreSource(options: AppStoreSourceOptions): Source {
     throw appStoreError(result, now(), 'list customer reviews');
   }
 
-  return {
+  const source: Source = {
     id: 'app-store',
+    /** History back to `since`: a poll whose window starts there, so it pages until older reviews appear. */
+    async *backfill(since, signal) {
+      yield await source.poll(
+        JSON.stringify({ v: 1, window: { since: since.toISOString(), seen: {} } }),
+        signal,
+      );
+    },
     async poll(cursor, signal): Promise<PollResult> {
       const window = parseCursor(cursor, logger);
       const mentions = new Map<string, Mention>();
@@ -211,4 +218,5 @@ export function createAppStoreSource(options: AppStoreSourceOptions): Source {
       };
     },
   };
+  return source;
 }

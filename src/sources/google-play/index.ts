@@ -72,8 +72,18 @@ export function createGooglePlaySource(options: GooglePlaySourceOptions): Source
     });
   }
 
-  return {
+  const source: Source = {
     id: 'google-play',
+    /** Play lists only the last 7 days: history is one full read of that window, back to `since`. */
+    async *backfill(since, signal) {
+      const page = await source.poll(undefined, signal);
+      yield {
+        ...page,
+        mentions: page.mentions.filter(
+          (mention) => Date.parse(mention.createdAt) >= since.getTime(),
+        ),
+      };
+    },
     async poll(cursor, signal): Promise<PollResult> {
       const now = options.now();
       const stored = parseCursor(cursor);
@@ -172,4 +182,5 @@ export function createGooglePlaySource(options: GooglePlaySourceOptions): Source
       };
     },
   };
+  return source;
 }
