@@ -64,6 +64,7 @@ export async function loadCaseFacts(
   ctx: Pick<AppContext, 'cases' | 'mentions' | 'audit'>,
   caseId: string,
   labels: LabelIndex,
+  options: { audit?: boolean } = {},
 ): Promise<CaseFacts | null> {
   const record = await ctx.cases.get(caseId);
   if (record === null) {
@@ -71,7 +72,7 @@ export async function loadCaseFacts(
   }
   const [keys, audit] = await Promise.all([
     ctx.cases.mentionKeys(caseId),
-    ctx.audit.forCase(caseId),
+    options.audit === false ? Promise.resolve([]) : ctx.audit.forCase(caseId),
   ]);
   const loaded = await Promise.all(
     keys.map((key) => {
@@ -183,6 +184,8 @@ export interface ScanOptions {
   /** Look at no more than this many of the newest cases. */
   maxScan?: number;
   match?: (facts: CaseFacts) => boolean;
+  /** Load each case's audit timeline (default true); a list that shows no timeline skips it. */
+  audit?: boolean;
 }
 
 export interface ScanResult {
@@ -214,7 +217,9 @@ export async function scanCases(
   let scanned = 0;
   for (let start = 0; start < Math.min(ids.length, maxScan); start += SCAN_CHUNK) {
     const chunk = ids.slice(start, Math.min(start + SCAN_CHUNK, maxScan));
-    const loaded = await Promise.all(chunk.map((id) => loadCaseFacts(ctx, id, labels)));
+    const loaded = await Promise.all(
+      chunk.map((id) => loadCaseFacts(ctx, id, labels, { audit: options.audit ?? true })),
+    );
     for (const facts of loaded) {
       scanned += 1;
       if (facts === null) {

@@ -266,6 +266,7 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
       ...(query.to ? { until: query.to } : {}),
       limit: query.limit,
       match: matcher(query),
+      audit: false,
     });
     return {
       data: result.cases.map(caseSummary),
