@@ -30,6 +30,7 @@ import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
+import { runReport } from './cli/report.js';
 import {
   parseBackfillArgs,
   progressLine,
@@ -260,9 +261,12 @@ async function startCommand(): Promise<void> {
   await app.start();
   const usersRedis = createRedisConnection(config.redisUrl, 'store', logger);
   const desk = createDeskServer({
-    drafts: app.drafts,
+    app,
     users: createUserStore(usersRedis, redisKeys(config.prefix)),
     logger,
+    ...dirs(config),
+    metricsToken: config.desk.metricsToken,
+    bullBoard: config.desk.bullBoard,
   });
   try {
     await desk.listen({ port: config.port, host: config.host });
@@ -275,7 +279,7 @@ async function startCommand(): Promise<void> {
   }
   logger.info(
     { url: `http://${config.host}:${config.port}` },
-    'Desk API listening (earshot users add to create a login)',
+    'Desk listening (create a login with: earshot users add <name> --role approver)',
   );
   logger.info(
     { prefix: config.prefix, sources: sources.map(({ source }) => source.id) },
@@ -555,6 +559,23 @@ function buildProgram(): Command {
         io.out('Resumed: queued replies go out in priority order.');
       });
     });
+  program
+    .command('report')
+    .description(
+      'write the weekly report: volumes, SLA attainment, top issues, incidents, relabels, next actions',
+    )
+    .option('--week', 'the last 7 days (the default and only period)', true)
+    .option('--format <format>', 'md or html', 'md')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (options: { week: boolean; format: string; out?: string }) => {
+      process.exitCode = await withApp((app) =>
+        runReport(
+          { week: options.week, format: options.format, out: options.out ?? null },
+          { app, io },
+        ),
+      );
+    });
+
   program
     .command('backfill')
     .description(

@@ -62,6 +62,8 @@ export const Env = z
     WATCHDOG_INTERVAL_MS: intIn(1000, 3_600_000).default(30_000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DESK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    DESK_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    DESK_BULL_BOARD: onOff.default(true),
     SLACK_WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     NOTIFY_WEBHOOK_SECRET: z
@@ -146,6 +148,12 @@ export interface Config {
   /** Address the desk and API listen on. */
   host: string;
   deskBaseUrl: string;
+  desk: {
+    /** When set, Prometheus must send `Authorization: Bearer <token>` to scrape /metrics. */
+    metricsToken: string | null;
+    /** Bull Board for admins at /admin/queues. */
+    bullBoard: boolean;
+  };
   notify: {
     slackWebhookUrl: string | null;
     webhookUrl: string | null;
@@ -295,6 +303,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
     watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
     host: env.HOST,
     deskBaseUrl: env.DESK_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
+    desk: { metricsToken: env.DESK_METRICS_TOKEN ?? null, bullBoard: env.DESK_BULL_BOARD },
     notify: {
       slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
       webhookUrl: env.NOTIFY_WEBHOOK_URL ?? null,

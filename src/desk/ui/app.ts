@@ -1,6 +1,5 @@
-// The desk's browser code. The repository's one tsconfig also type-checks this folder, so it pulls in the
-// DOM types here; esbuild bundles it for the browser (npm run build:ui).
-/// <reference lib="dom" />
+// The desk's browser code, type-checked by src/desk/ui/tsconfig.json (DOM types) and bundled for the
+// browser by esbuild (npm run build:ui).
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Badge } from './components.js';
