@@ -31,6 +31,8 @@ export interface LabeledCsv {
 
 const REQUIRED_COLUMNS = ['id', 'text', 'complaint'] as const;
 const TRAILING_NEWLINE = /\r?\n$/;
+// Skipped empty lines before a record end up at the start of its raw text.
+const LEADING_NEWLINES = /^[\r\n]+/;
 const MAX_SHOWN_VALUE = 40;
 
 interface ParsedRecord {
@@ -51,7 +53,7 @@ function newlinesIn(text: string): number {
 
 /** csv-parse reports the line a record ends on; a multi-line quoted field moves the start back. */
 function startLine(endLine: number, raw: string): number {
-  return endLine - newlinesIn(raw.replace(TRAILING_NEWLINE, ''));
+  return endLine - newlinesIn(raw.replace(TRAILING_NEWLINE, '').replace(LEADING_NEWLINES, ''));
 }
 
 function shown(value: string): string {

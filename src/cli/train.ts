@@ -1,0 +1,157 @@
+import { train } from '../core/model/index.js';
+import type { HyperparameterOverrides, TrainedModel, TrainingRow } from '../core/model/index.js';
+import type { Classification, ClassifierInput } from '../core/types.js';
+import { loadBuiltin, readLabeledFile } from './eval.js';
+import type { DataCliIo } from './eval.js';
+
+export interface TrainIo extends DataCliIo {
+  /** Writes a UTF-8 text file, replacing it. */
+  writeFile(path: string, text: string): Promise<void>;
+  /** Wall-clock milliseconds since the epoch, recorded in the model as `createdAt`. */
+  wallClock(): number;
+}
+
+export interface TrainCommandOptions {
+  /** A labeled CSV (id,text,complaint[,category]). */
+  dataPath?: string;
+  /** People's corrections (fetched from the label store by the caller); they win over CSV rows with the same id. */
+  fromLabels?: readonly TrainingRow[];
+  outPath: string;
+  rulesDir: string;
+  /** Use the built-in classifier's score as a feature (default true). The model then needs the same rules. */
+  ensemble?: boolean;
+  hyperparameters?: HyperparameterOverrides;
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** CSV rows first, then labels; a label replaces the CSV row with the same id (a person corrected it). */
+function mergeRows(
+  csvRows: readonly TrainingRow[],
+  labels: readonly TrainingRow[],
+): { rows: TrainingRow[]; replaced: number } {
+  const labelById = new Map(labels.map((label) => [label.id, label]));
+  const rows: TrainingRow[] = [];
+  let replaced = 0;
+  for (const row of csvRows) {
+    if (labelById.has(row.id)) {
+      replaced += 1;
+      continue;
+    }
+    rows.push({ id: row.id, text: row.text, complaint: row.complaint, category: row.category });
+  }
+  for (const label of labelById.values()) {
+    rows.push({
+      id: label.id,
+      text: label.text,
+      complaint: label.complaint,
+      category: label.category,
+    });
+  }
+  return { rows, replaced };
+}
+
+function describeModel(model: TrainedModel): string {
+  const parts = [`${plural(model.complaint.vocabulary.length, 'complaint feature')}`];
+  if (model.category !== null) {
+    parts.push(
+      `${plural(model.category.labels.length, 'category')} over ${plural(model.category.vocabulary.length, 'feature')}`,
+    );
+  } else {
+    parts.push('no category model (fewer than two categories labeled)');
+  }
+  return parts.join(', ');
+}
+
+/**
+ * `earshot train --data FILE.csv --out MODEL.json` and `earshot train --from-labels [--data FILE.csv]`: fits a
+ * model and writes it as JSON. Bad CSV rows are reported (file:line: message) and skipped. Exit code 0; 2 when
+ * there is nothing usable to train on or the rules are invalid; 1 when the model cannot be written.
+ */
+export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promise<number> {
+  const command = 'train';
+  if (options.dataPath === undefined && options.fromLabels === undefined) {
+    io.err(`earshot ${command}: nothing to train on: pass --data FILE.csv and/or --from-labels`);
+    return EXIT_USAGE;
+  }
+  let csvRows: TrainingRow[] = [];
+  if (options.dataPath !== undefined) {
+    const data = await readLabeledFile(options.dataPath, io, command);
+    if (data === null) {
+      return EXIT_USAGE;
+    }
+    csvRows = data.rows;
+  }
+  const labels = (options.fromLabels ?? []).filter((label) => label.text.trim() !== '');
+  const emptyLabels = (options.fromLabels?.length ?? 0) - labels.length;
+  if (emptyLabels > 0) {
+    io.err(`earshot ${command}: skipped ${plural(emptyLabels, 'label')} with an empty text`);
+  }
+  const { rows, replaced } = mergeRows(csvRows, labels);
+  if (rows.length === 0) {
+    io.err(`earshot ${command}: nothing to train on: no labeled rows`);
+    return EXIT_USAGE;
+  }
+
+  const ensemble = options.ensemble ?? true;
+  let builtin: ((input: ClassifierInput) => Classification) | undefined;
+  if (ensemble) {
+    const loaded = loadBuiltin(options.rulesDir, io, command);
+    if (loaded === null) {
+      return EXIT_USAGE;
+    }
+    builtin = loaded;
+  }
+
+  const complaints = rows.filter((row) => row.complaint === 1).length;
+  const sources: string[] = [];
+  if (options.dataPath !== undefined) {
+    sources.push(options.dataPath);
+  }
+  if (options.fromLabels !== undefined) {
+    sources.push(
+      `${plural(labels.length, 'label')}${replaced > 0 ? ` (${replaced} replacing CSV rows)` : ''}`,
+    );
+  }
+  io.out(
+    `training on ${plural(rows.length, 'text')} (${plural(complaints, 'complaint')}) from ${sources.join(' + ')}`,
+  );
+  if (complaints === 0 || complaints === rows.length) {
+    io.err(
+      `earshot ${command}: every row has the same complaint label; the model will always say the same`,
+    );
+  }
+
+  const began = io.now();
+  const model = train(rows, {
+    createdAt: new Date(io.wallClock()).toISOString(),
+    hyperparameters: options.hyperparameters,
+    builtin,
+  });
+  const seconds = (io.now() - began) / 1000;
+  io.out(`model ${model.id}: ${describeModel(model)}; trained in ${seconds.toFixed(1)} s`);
+  if (model.complaint.builtin !== null) {
+    io.out(
+      `uses the built-in classifier's score (${model.complaint.builtin.classifierVersion}): ` +
+        'retrain after changing the classifier rules',
+    );
+  }
+
+  const text = `${JSON.stringify(model)}\n`;
+  try {
+    await io.writeFile(options.outPath, text);
+  } catch (error) {
+    io.err(
+      `earshot ${command}: cannot write ${options.outPath}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return EXIT_FAILED;
+  }
+  io.out(`wrote ${options.outPath} (${(text.length / 1e6).toFixed(1)} MB)`);
+  return EXIT_OK;
+}

@@ -1,0 +1,190 @@
+import type { FeatureSettings } from './schema.js';
+
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
+// Handles name the brand or a third party, not the problem: "@united" would teach the model airline priors.
+const HANDLE = /(^|[^\w@.])@\w+/g;
+const HASHTAG = /#(\w+)/g;
+const CAMEL = /([a-z])([A-Z])/g;
+const ENTITY = /&(amp|lt|gt|quot|#39);/g;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+const CURLY_APOSTROPHE = /[\u2018\u2019\u02bc]/g;
+const DIGITS = /\d+/g;
+const REPEATED = /(\p{L})\1{2,}/gu;
+// Words (letters, digits, inner apostrophes), emoticons, pictographs, and ! ? as their own tokens.
+const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)*|[:;=]-?[()/\\|dp]|\p{Extended_Pictographic}|[.!?;,]/gu;
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'nothing',
+  'nobody',
+  'none',
+  'nowhere',
+  'neither',
+  'nor',
+  'cannot',
+  'cant',
+  'dont',
+  'didnt',
+  'doesnt',
+  'isnt',
+  'wasnt',
+  'wont',
+  'without',
+]);
+const BOUNDARIES = new Set(['.', '!', '?', ';', ',']);
+
+function splitHashtag(_match: string, word: string): string {
+  return ` ${word.replace(CAMEL, '$1 $2')} `;
+}
+
+function decodeEntity(_match: string, name: string): string {
+  return ENTITIES[name] ?? ' ';
+}
+
+function isNegator(token: string): boolean {
+  return NEGATORS.has(token) || token.endsWith("n't");
+}
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i += 1) {
+    const code = token.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasTripleLetter(token: string): boolean {
+  for (let i = 2; i < token.length; i += 1) {
+    const char = token[i];
+    if (char === token[i - 1] && char === token[i - 2]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Lower-cased tokens without URLs and @handles; digit runs become "0" ("3hrs" → "0hrs") so counts and times
+ * generalise; letters repeated three or more times are cut to two ("sooooo" → "soo").
+ */
+export function tokenize(text: string): string[] {
+  // Each rewrite runs only when its trigger character occurs: tokenizing is most of the cost of a prediction.
+  let clean = text;
+  if (clean.includes('http') || clean.includes('www.')) {
+    clean = clean.replace(URL, ' ');
+  }
+  if (clean.includes('@')) {
+    clean = clean.replace(HANDLE, '$1 ');
+  }
+  if (clean.includes('&')) {
+    clean = clean.replace(ENTITY, decodeEntity);
+  }
+  if (clean.includes('#')) {
+    clean = clean.replace(HASHTAG, splitHashtag);
+  }
+  clean = clean.toLowerCase();
+  if (clean.includes('\u2018') || clean.includes('\u2019') || clean.includes('\u02bc')) {
+    clean = clean.replace(CURLY_APOSTROPHE, "'");
+  }
+  const tokens = clean.match(TOKEN) ?? [];
+  for (const [i, token] of tokens.entries()) {
+    let normal = token;
+    if (hasDigit(normal)) {
+      normal = normal.replace(DIGITS, '0');
+    }
+    if (hasTripleLetter(normal)) {
+      normal = normal.replace(REPEATED, '$1$1');
+    }
+    tokens[i] = normal;
+  }
+  return tokens;
+}
+
+/** Marks the words within `window` after a negator, up to the next sentence boundary: "not on time" → not, not_on, not_time. */
+export function markNegation(tokens: string[], window: number): string[] {
+  const marked: string[] = [];
+  let left = 0;
+  for (const token of tokens) {
+    if (BOUNDARIES.has(token)) {
+      left = 0;
+      marked.push(token);
+      continue;
+    }
+    if (left > 0) {
+      marked.push(`not_${token}`);
+      left -= 1;
+    } else {
+      marked.push(token);
+    }
+    if (isNegator(token)) {
+      left = window;
+    }
+  }
+  return marked;
+}
+
+/**
+ * Receives the features of a text as they are found. Two implementations exist: one builds the feature strings
+ * (training, display), one hashes them without building strings (fast prediction); both see exactly the same
+ * sequence because both are driven by `walkFeatures`.
+ */
+export interface FeatureSink {
+  /** A token, or a negation-marked token. */
+  word(token: string): void;
+  /** The feature `${first}|${second}`. */
+  bigram(first: string, second: string): void;
+  /** The feature `c:${padded.slice(start, end)}`, where padded is `<${token}>`. */
+  charGram(padded: string, start: number, end: number): void;
+}
+
+export const SENTENCE_START = '<s>';
+export const SENTENCE_END = '</s>';
+
+/** Feeds every feature of a text to `sink`, repeats included, in a fixed order. */
+export function walkFeatures(text: string, settings: FeatureSettings, sink: FeatureSink): void {
+  const tokens = markNegation(tokenize(text), settings.negationWindow);
+  for (const token of tokens) {
+    if (token !== ',') {
+      sink.word(token);
+    }
+  }
+  if (settings.bigrams) {
+    let previous = SENTENCE_START;
+    for (const token of tokens) {
+      sink.bigram(previous, token);
+      previous = token;
+    }
+    sink.bigram(previous, SENTENCE_END);
+  }
+  if (settings.charNgrams !== null) {
+    const [min, max] = settings.charNgrams;
+    for (const token of tokens) {
+      const padded = `<${token}>`;
+      for (let size = min; size <= max; size += 1) {
+        for (let start = 0; start + size <= padded.length; start += 1) {
+          sink.charGram(padded, start, start + size);
+        }
+      }
+    }
+  }
+}
+
+/** The distinct features of a text, in first-seen order. */
+export function extractFeatures(text: string, settings: FeatureSettings): string[] {
+  const features = new Set<string>();
+  walkFeatures(text, settings, {
+    word(token) {
+      features.add(token);
+    },
+    bigram(first, second) {
+      features.add(`${first}|${second}`);
+    },
+    charGram(padded, start, end) {
+      features.add(`c:${padded.slice(start, end)}`);
+    },
+  });
+  return [...features];
+}

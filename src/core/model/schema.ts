@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+export const MODEL_FORMAT = 'earshot-model-1';
+
+const Count = z.number().int().min(0);
+
+export const FeatureSettings = z.strictObject({
+  bigrams: z.boolean(),
+  negationWindow: z.number().int().min(0).max(10),
+  charNgrams: z
+    .tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)])
+    .refine(([min, max]) => min <= max, 'charNgrams must be [min, max] with min ≤ max')
+    .nullable(),
+});
+export type FeatureSettings = z.infer<typeof FeatureSettings>;
+
+export const ComplaintSettings = z.strictObject({
+  /** Features seen in fewer training texts are dropped. */
+  minCount: z.number().int().min(1),
+  /** L2 penalty added to the summed log-loss. */
+  l2: z.number().positive(),
+  /** Smoothing of the naive Bayes log-count ratios that scale each feature (NBSVM, Wang & Manning 2012). */
+  nbAlpha: z.number().positive(),
+  /** Scale of the built-in classifier's log-odds as a feature, when the model is trained with it. */
+  builtinScale: z.number().positive(),
+  /** p(complaint) at or above which a text is called a complaint. */
+  threshold: z.number().gt(0).lt(1),
+  maxIterations: z.number().int().min(1),
+});
+export type ComplaintSettings = z.infer<typeof ComplaintSettings>;
+
+export const CategorySettings = z.strictObject({
+  minCount: z.number().int().min(1),
+  l2: z.number().min(0),
+  /** Weight each category's rows by n / (k × n_c) so rare categories are not ignored. */
+  balance: z.boolean(),
+  epochs: z.number().int().min(1),
+  learningRate: z.number().positive(),
+  seed: z.number().int(),
+});
+export type CategorySettings = z.infer<typeof CategorySettings>;
+
+export const Hyperparameters = z.strictObject({
+  features: FeatureSettings,
+  complaint: ComplaintSettings,
+  category: CategorySettings,
+});
+export type Hyperparameters = z.infer<typeof Hyperparameters>;
+
+/**
+ * A trained model as stored in MODEL.json: plain JSON, written by `earshot train`, read by `--model`.
+ *
+ * @example
+ * { format: 'earshot-model-1', id: '3f2a9c01b7de', createdAt: '2026-11-21T12:00:00.000Z',
+ *   trainedOn: { n: 2, complaints: 1, sha256: '…', categories: { billing: 1 } },
+ *   hyperparameters: { … },
+ *   complaint: { vocabulary: ['late', 'thanks'], bias: 0.1, weights: [1.2, -1.4], builtin: null },
+ *   category: null }
+ */
+export const TrainedModel = z
+  .strictObject({
+    format: z.literal(MODEL_FORMAT),
+    /** First 12 hex digits of the SHA-256 of everything learned (not `createdAt`). */
+    id: z.string().regex(/^[0-9a-f]{12}$/, 'expected 12 lower-case hex digits'),
+    createdAt: z.iso.datetime(),
+    trainedOn: z.strictObject({
+      n: Count,
+      complaints: Count,
+      /** SHA-256 of the training rows (id, text, complaint, category), in input order. */
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits'),
+      /** Training rows per category label, among complaints. */
+      categories: z.record(z.string(), Count),
+    }),
+    hyperparameters: Hyperparameters,
+    complaint: z.strictObject({
+      vocabulary: z.array(z.string()),
+      bias: z.number(),
+      /** One per vocabulary entry, already multiplied by the feature's naive Bayes ratio. */
+      weights: z.array(z.number()),
+      /** Present when the model was trained with the built-in classifier's score as a feature. */
+      builtin: z
+        .strictObject({
+          /** The built-in's classifierVersion at training time (its rules shape the feature). */
+          classifierVersion: z.string(),
+          /** Weight of the built-in's log-odds. */
+          weight: z.number(),
+        })
+        .nullable(),
+    }),
+    category: z
+      .strictObject({
+        vocabulary: z.array(z.string()),
+        labels: z.array(z.string().min(1)).min(2),
+        biases: z.array(z.number()),
+        /** Feature-major: the weight of vocabulary[j] for labels[c] is at j × labels.length + c. */
+        weights: z.array(z.number()),
+      })
+      .nullable(),
+  })
+  .superRefine((model, ctx) => {
+    const size = model.complaint.vocabulary.length;
+    if (model.complaint.weights.length !== size) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['complaint', 'weights'],
+        message: `expected ${size} weights (one per vocabulary entry), got ${model.complaint.weights.length}`,
+      });
+    }
+    const category = model.category;
+    if (category === null) {
+      return;
+    }
+    const classes = category.labels.length;
+    const features = category.vocabulary.length;
+    if (category.biases.length !== classes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category', 'biases'],
+        message: `expected ${classes} biases (one per label), got ${category.biases.length}`,
+      });
+    }
+    if (category.weights.length !== features * classes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category', 'weights'],
+        message: `expected ${features * classes} weights (vocabulary × labels), got ${category.weights.length}`,
+      });
+    }
+  });
+export type TrainedModel = z.infer<typeof TrainedModel>;

@@ -1,0 +1,333 @@
+import { describe, expect, it } from 'vitest';
+import { featureKey, featureKeys } from '../../src/core/model/feature-hash.js';
+import {
+  DEFAULT_HYPERPARAMETERS,
+  extractFeatures,
+  markNegation,
+  parseModel,
+  parseModelJson,
+  predict,
+  tokenize,
+  train,
+  withModel,
+} from '../../src/core/model/index.js';
+import type { TrainedModel, TrainingRow } from '../../src/core/model/index.js';
+import type { Classification, ClassifierInput } from '../../src/core/types.js';
+import { ConfigError } from '../../src/errors.js';
+
+const CREATED_AT = '2026-11-21T12:00:00.000Z';
+
+const COMPLAINTS: Array<[string, string]> = [
+  ['my flight was delayed again', 'delay'],
+  ['delayed three hours at the gate', 'delay'],
+  ['still waiting, the flight is late', 'delay'],
+  ['why is my flight late again', 'delay'],
+  ['late departure and no update', 'delay'],
+  ['they lost my bag', 'bag'],
+  ['my luggage never arrived', 'bag'],
+  ['bag lost and nobody answers', 'bag'],
+  ['where is my luggage', 'bag'],
+  ['lost luggage for two days', 'bag'],
+];
+const PRAISE = [
+  'thanks for the great flight',
+  'love the crew, great service',
+  'great seats and friendly staff',
+  'thank you for the upgrade',
+  'lovely crew thanks',
+  'what a great trip, thanks',
+  'friendly staff and great snacks',
+  'love flying with you',
+  'thanks, the crew was great',
+  'great service today',
+];
+
+function rows(): TrainingRow[] {
+  const result: TrainingRow[] = [];
+  for (const [i, [text, category]] of COMPLAINTS.entries()) {
+    result.push({ id: `c${i}`, text, complaint: 1, category });
+  }
+  for (const [i, text] of PRAISE.entries()) {
+    result.push({ id: `p${i}`, text, complaint: 0, category: null });
+  }
+  return result;
+}
+
+function fakeBuiltin(
+  overrides: Partial<Classification> = {},
+): (input: ClassifierInput) => Classification {
+  return () => ({
+    complaint: false,
+    confidence: 0.6,
+    sentiment: 0.2,
+    category: 'service',
+    severity: null,
+    flags: ['praise', 'escalate_human'],
+    reasons: [
+      { field: 'complaint', rule: 'score:bias', detail: 'prior', weight: -0.1 },
+      { field: 'category', rule: 'category:service', detail: 'Customer service: matched "crew"' },
+      { field: 'flag', rule: 'lexicon:positive-words', detail: 'praise: positive valence 3' },
+      { field: 'flag', rule: 'escalation:legal', detail: 'escalate_human: matched "lawyer"' },
+    ],
+    classifierVersion: 'builtin-1+rules:abc',
+    ...overrides,
+  });
+}
+
+describe('tokenize', () => {
+  it.each`
+    text                            | tokens
+    ${'@Acme my flight is LATE!!'}  | ${['my', 'flight', 'is', 'late', '!', '!']}
+    ${'see https://t.co/xyz now'}   | ${['see', 'now']}
+    ${'waited 3hrs for 45 minutes'} | ${['waited', '0hrs', 'for', '0', 'minutes']}
+    ${'sooooo bad &amp; rude'}      | ${['soo', 'bad', 'rude']}
+    ${'#NeverAgain it don’t work'}  | ${['never', 'again', 'it', "don't", 'work']}
+  `('$text', ({ text, tokens }) => {
+    expect(tokenize(text as string)).toEqual(tokens);
+  });
+});
+
+describe('markNegation', () => {
+  it.each`
+    tokens                                | window | marked
+    ${['not', 'on', 'time', 'at', 'all']} | ${3}   | ${['not', 'not_on', 'not_time', 'not_at', 'all']}
+    ${['never', 'arrived', '.', 'great']} | ${3}   | ${['never', 'not_arrived', '.', 'great']}
+    ${["didn't", 'help']}                 | ${3}   | ${["didn't", 'not_help']}
+    ${['not', 'good']}                    | ${0}   | ${['not', 'good']}
+  `('$tokens (window $window)', ({ tokens, window, marked }) => {
+    expect(markNegation(tokens as string[], window as number)).toEqual(marked);
+  });
+});
+
+describe('extractFeatures and featureKeys', () => {
+  it('gives words, word pairs and character n-grams once each', () => {
+    const settings = { bigrams: true, negationWindow: 3, charNgrams: [3, 3] as [number, number] };
+
+    const features = extractFeatures('no no', settings);
+
+    expect(features).toEqual([
+      'no',
+      'not_no',
+      '<s>|no',
+      'no|not_no',
+      'not_no|</s>',
+      'c:<no',
+      'c:no>',
+      'c:not',
+      'c:ot_',
+      'c:t_n',
+      'c:_no',
+    ]);
+  });
+
+  it.each`
+    text
+    ${'@Acme my bag never arrived!! 3 days :( #LostLuggage'}
+    ${'thanks, great crew 😀 https://t.co/x'}
+    ${'Late Flightr again... not happy at all; why?'}
+  `('hashes exactly the features of "$text"', ({ text }) => {
+    const settings = DEFAULT_HYPERPARAMETERS.features;
+    const expected = new Set(
+      extractFeatures(text as string, settings).map((feature) => {
+        const key = featureKey(feature);
+        return `${key.a | 0}:${key.b | 0}`;
+      }),
+    );
+
+    const keys = featureKeys(text as string, settings);
+    const actual = new Set<string>();
+    for (let i = 0; i < keys.length; i += 2) {
+      actual.add(`${(keys[i] ?? 0) | 0}:${(keys[i + 1] ?? 0) | 0}`);
+    }
+
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('train', () => {
+  it('is deterministic: the same rows give a byte-identical model', () => {
+    const data = rows();
+
+    const first = JSON.stringify(train(data, { createdAt: CREATED_AT }));
+    const second = JSON.stringify(train(rows(), { createdAt: CREATED_AT }));
+
+    expect(second).toBe(first);
+  });
+
+  it('changes its id and hash when a label changes, but not when only createdAt does', () => {
+    const data = rows();
+    const flipped = data.map((row, i) =>
+      i === 0 ? { ...row, complaint: 0 as const, category: null } : row,
+    );
+
+    const base = train(data, { createdAt: CREATED_AT });
+    const later = train(data, { createdAt: '2027-01-01T00:00:00.000Z' });
+    const changed = train(flipped, { createdAt: CREATED_AT });
+
+    expect(later.id).toBe(base.id);
+    expect(changed.id).not.toBe(base.id);
+    expect(changed.trainedOn.sha256).not.toBe(base.trainedOn.sha256);
+  });
+
+  it('records what it was trained on', () => {
+    const model = train(rows(), { createdAt: CREATED_AT });
+
+    expect(model.format).toBe('earshot-model-1');
+    expect(model.createdAt).toBe(CREATED_AT);
+    expect(model.trainedOn).toEqual({
+      n: 20,
+      complaints: 10,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      categories: { bag: 5, delay: 5 },
+    });
+    expect(model.category?.labels).toEqual(['bag', 'delay']);
+    expect(model.complaint.builtin).toBeNull();
+  });
+
+  it.each`
+    text                                | complaint | category
+    ${'the flight is delayed and late'} | ${true}   | ${'delay'}
+    ${'you lost my luggage'}            | ${true}   | ${'bag'}
+    ${'great crew, thanks a lot'}       | ${false}  | ${null}
+    ${'love the friendly service'}      | ${false}  | ${null}
+  `('learns a small separable set: "$text"', ({ text, complaint, category }) => {
+    const model = train(rows(), { createdAt: CREATED_AT });
+
+    const prediction = predict(model, text as string);
+
+    expect(prediction.complaint).toBe(complaint);
+    if (category !== null) {
+      expect(prediction.category).toBe(category);
+    }
+    expect(prediction.topFeatures.length).toBeGreaterThan(0);
+    const sign = complaint ? 1 : -1;
+    for (const feature of prediction.topFeatures) {
+      expect(feature.weight * sign).toBeGreaterThan(0);
+    }
+  });
+
+  it('has no category model when fewer than two categories are labeled', () => {
+    const data = rows().map((row) => ({ ...row, category: null }));
+
+    const model = train(data, { createdAt: CREATED_AT });
+
+    expect(model.category).toBeNull();
+    expect(predict(model, 'my flight is late').category).toBeNull();
+  });
+
+  it('uses the built-in classifier as a feature when given, and then needs its output to predict', () => {
+    const builtin = fakeBuiltin();
+    const model = train(rows(), { createdAt: CREATED_AT, builtin });
+
+    expect(model.complaint.builtin?.classifierVersion).toBe('builtin-1+rules:abc');
+    expect(() => predict(model, 'late again')).toThrow(/built-in classifier/);
+    expect(
+      predict(model, 'late again', {
+        builtin: builtin({ text: 'late again', source: 'x-mentions' }),
+      }).complaint,
+    ).toBe(true);
+  });
+});
+
+describe('parseModel', () => {
+  const model = train(rows(), { createdAt: CREATED_AT });
+
+  it('accepts a model after a JSON round trip', () => {
+    const parsed = parseModelJson(JSON.stringify(model), 'model.json');
+
+    expect(parsed).toEqual(model);
+    expect(predict(parsed, 'my bag is lost').complaint).toBe(true);
+  });
+
+  it.each`
+    case                 | json                                     | message
+    ${'null'}            | ${null}                                  | ${'found null'}
+    ${'an array'}        | ${[1, 2]}                                | ${'found an array'}
+    ${'a number'}        | ${42}                                    | ${'found a number'}
+    ${'another file'}    | ${{ name: 'earshot', version: '1.0.0' }} | ${'found no "format" field'}
+    ${'a future format'} | ${{ format: 'earshot-model-2' }}         | ${'found "format": "earshot-model-2"'}
+  `('rejects $case as not a model', ({ json, message }) => {
+    expect(() => parseModel(json, 'model.json')).toThrow(ConfigError);
+    expect(() => parseModel(json, 'model.json')).toThrow(
+      /^model\.json: not an earshot model file \(expected "format": "earshot-model-1", /,
+    );
+    expect(() => parseModel(json, 'model.json')).toThrow(message as string);
+  });
+
+  it.each`
+    case                   | damage                                                                                                   | message
+    ${'truncated weights'} | ${(m: TrainedModel) => ({ ...m, complaint: { ...m.complaint, weights: m.complaint.weights.slice(1) } })} | ${'complaint.weights: expected'}
+    ${'a missing field'}   | ${(m: TrainedModel) => ({ ...m, trainedOn: undefined })}                                                 | ${'trainedOn'}
+    ${'a bad id'}          | ${(m: TrainedModel) => ({ ...m, id: 'xyz' })}                                                            | ${'id: expected 12 lower-case hex digits'}
+    ${'a string weight'}   | ${(m: TrainedModel) => ({ ...m, complaint: { ...m.complaint, bias: 'high' } })}                          | ${'complaint.bias'}
+  `('rejects a damaged model: $case', ({ damage, message }) => {
+    const json = (damage as (m: TrainedModel) => unknown)(model);
+
+    expect(() => parseModel(json, 'model.json')).toThrow(/^model\.json: invalid earshot model: /);
+    expect(() => parseModel(json, 'model.json')).toThrow(message as string);
+  });
+
+  it('rejects text that is not JSON', () => {
+    expect(() => parseModelJson('{"format": ', 'model.json')).toThrow(
+      /^model\.json: not an earshot model file: not valid JSON/,
+    );
+  });
+});
+
+describe('withModel', () => {
+  const model = train(rows(), { createdAt: CREATED_AT });
+
+  it('takes complaint, confidence and category from the model and keeps the rest', () => {
+    const classify = withModel(fakeBuiltin(), model);
+
+    const result = classify({ text: 'my luggage was lost', source: 'x-mentions' });
+
+    expect(result.complaint).toBe(true);
+    expect(result.category).toBe('bag');
+    expect(result.sentiment).toBe(0.2);
+    expect(result.classifierVersion).toBe(`model:${model.id}+builtin-1+rules:abc`);
+    expect(result.confidence).toBeGreaterThan(0.5);
+    const complaintReasons = result.reasons.filter((reason) => reason.field === 'complaint');
+    expect(complaintReasons).toHaveLength(1);
+    expect(complaintReasons[0]?.rule).toBe(`model:${model.id}`);
+    expect(complaintReasons[0]?.detail).toMatch(/^p=0\.\d\d; top features: /);
+  });
+
+  it.each`
+    case                                          | builtin                                                        | text                     | complaint | severity | flags                           | praiseReason
+    ${'model finds a complaint the rules missed'} | ${{ complaint: false, severity: null }}                        | ${'my luggage was lost'} | ${true}   | ${'P3'}  | ${['escalate_human']}           | ${false}
+    ${'both say complaint: rules severity kept'}  | ${{ complaint: true, severity: 'P1', flags: [] }}              | ${'my luggage was lost'} | ${true}   | ${'P1'}  | ${[]}                           | ${true}
+    ${'model overrules a rules complaint'}        | ${{ complaint: true, severity: 'P2', flags: ['escalate_dm'] }} | ${'thanks, great crew'}  | ${false}  | ${null}  | ${['escalate_dm']}              | ${true}
+    ${'both say no complaint'}                    | ${{ complaint: false, severity: null }}                        | ${'thanks, great crew'}  | ${false}  | ${null}  | ${['praise', 'escalate_human']} | ${true}
+  `('$case', ({ builtin, text, complaint, severity, flags, praiseReason }) => {
+    const classify = withModel(fakeBuiltin(builtin as Partial<Classification>), model);
+
+    const result = classify({ text: text as string, source: 'x-mentions' });
+
+    expect(result.complaint).toBe(complaint);
+    expect(result.severity).toBe(severity);
+    expect(result.flags).toEqual(flags);
+    expect(result.reasons.some((reason) => reason.detail.startsWith('praise:'))).toBe(praiseReason);
+  });
+
+  it('uses the fallback severity given', () => {
+    const classify = withModel(fakeBuiltin(), model, { fallbackSeverity: 'P2' });
+
+    const result = classify({ text: 'my flight is delayed', source: 'x-mentions' });
+
+    expect(result.severity).toBe('P2');
+  });
+
+  it('keeps the built-in category when the model has none', () => {
+    const plain = train(
+      rows().map((row) => ({ ...row, category: null })),
+      { createdAt: CREATED_AT },
+    );
+    const classify = withModel(fakeBuiltin(), plain);
+
+    const result = classify({ text: 'my flight is delayed', source: 'x-mentions' });
+
+    expect(result.category).toBe('service');
+    expect(result.reasons.some((reason) => reason.rule === 'category:service')).toBe(true);
+  });
+});
