@@ -493,50 +493,49 @@ function buildProgram(): Command {
     .action(async (id: string) => {
       process.exitCode = await withApp((app) => runDraftsShow(app.drafts, id, io));
     });
-  drafts
-    .command('approve')
-    .argument('<id>', 'draft id')
-    .option('--as <name>', 'who approves', cliActor.name)
-    .description(
-      'approve a draft: it is queued to send (other waiting drafts of the case are superseded)',
-    )
-    .action(async (id: string, options: { as: string }) => {
-      process.exitCode = await withApp((app) =>
-        runDraftAction('approve', app.drafts, { id, actor: { ...cliActor, name: options.as } }, io),
-      );
-    });
-  drafts
-    .command('reject')
-    .argument('<id>', 'draft id')
-    .requiredOption('--note <text>', 'why (recorded in the audit log)')
-    .option('--as <name>', 'who rejects', cliActor.name)
-    .description('reject a draft: it is never sent')
-    .action(async (id: string, options: { note: string; as: string }) => {
-      process.exitCode = await withApp((app) =>
-        runDraftAction(
-          'reject',
-          app.drafts,
-          { id, actor: { ...cliActor, name: options.as }, note: options.note },
-          io,
-        ),
-      );
-    });
-  drafts
-    .command('edit')
-    .argument('<id>', 'draft id')
-    .requiredOption('--text <text>', 'the new reply text')
-    .option('--as <name>', 'who edits', cliActor.name)
-    .description('replace the text: a new draft that waits for approval')
-    .action(async (id: string, options: { text: string; as: string }) => {
-      process.exitCode = await withApp((app) =>
-        runDraftAction(
-          'edit',
-          app.drafts,
-          { id, actor: { ...cliActor, name: options.as }, text: options.text },
-          io,
-        ),
-      );
-    });
+  const draftActions = [
+    {
+      action: 'approve',
+      about:
+        'approve a draft: it is queued to send (other waiting drafts of the case are superseded)',
+    },
+    {
+      action: 'reject',
+      about: 'reject a draft: it is never sent',
+      required: ['--note <text>', 'why (recorded in the audit log)'],
+    },
+    {
+      action: 'edit',
+      about: 'replace the text: a new draft that waits for approval',
+      required: ['--text <text>', 'the new reply text'],
+    },
+  ] as const;
+  for (const spec of draftActions) {
+    const command = drafts
+      .command(spec.action)
+      .argument('<id>', 'draft id')
+      .description(spec.about);
+    if ('required' in spec) {
+      command.requiredOption(spec.required[0], spec.required[1]);
+    }
+    command
+      .option('--as <name>', 'who acts (recorded in the audit log)', cliActor.name)
+      .action(async (id: string, options: { as: string; note?: string; text?: string }) => {
+        process.exitCode = await withApp((app) =>
+          runDraftAction(
+            spec.action,
+            app.drafts,
+            {
+              id,
+              actor: { ...cliActor, name: options.as },
+              ...(options.note ? { note: options.note } : {}),
+              ...(options.text ? { text: options.text } : {}),
+            },
+            io,
+          ),
+        );
+      });
+  }
 
   program
     .command('pause')

@@ -92,6 +92,24 @@ export function createDraftService(ctx: AppContext): DraftService {
     return draft;
   }
 
+  /** Decides a pending draft; refuses when someone else decided it first (compare-and-set in the store). */
+  async function decidePending(
+    id: string,
+    actor: Actor,
+    fields: Pick<DraftRecord, 'status'> & Partial<DraftRecord>,
+  ): Promise<DraftRecord> {
+    const decidedAt = ctx.now().toISOString();
+    const decided = await ctx.drafts.update(id, (draft) =>
+      draft.status === 'pending_approval'
+        ? { ...draft, decidedAt, decidedBy: actor.name, ...fields }
+        : null,
+    );
+    if (decided === null) {
+      throw new DraftActionError('not-pending', `Draft ${id} was decided by someone else just now`);
+    }
+    return decided;
+  }
+
   return {
     async list(filter = {}) {
       if (filter.caseId !== undefined) {
@@ -109,48 +127,25 @@ export function createDraftService(ctx: AppContext): DraftService {
     async approve(id, actor) {
       requireApprover(actor);
       await pendingOrThrow(id);
-      const now = ctx.now().toISOString();
-      const approved = await ctx.drafts.update(id, (draft) =>
-        draft.status === 'pending_approval'
-          ? {
-              ...draft,
-              status: 'approved',
-              decidedAt: now,
-              decidedBy: actor.name,
-              automated: false,
-            }
-          : null,
-      );
-      if (approved === null) {
-        throw new DraftActionError(
-          'not-pending',
-          `Draft ${id} was decided by someone else just now`,
-        );
-      }
+      const approved = await decidePending(id, actor, { status: 'approved', automated: false });
       for (const other of await ctx.drafts.forCase(approved.caseId)) {
         if (
-          other.id !== id &&
-          other.status === 'pending_approval' &&
-          other.channel === approved.channel
+          other.id === id ||
+          other.status !== 'pending_approval' ||
+          other.channel !== approved.channel
         ) {
-          const superseded = await ctx.drafts.update(other.id, (draft) =>
-            draft.status === 'pending_approval'
-              ? {
-                  ...draft,
-                  status: 'superseded',
-                  decidedAt: now,
-                  decidedBy: actor.name,
-                  note: `superseded by ${id}`,
-                }
-              : null,
-          );
-          if (superseded !== null) {
-            await audit(superseded, {
-              outcome: 'skipped',
-              reason: 'draft-superseded',
-              actor: actor.name,
-            });
-          }
+          continue;
+        }
+        const superseded = await decidePending(other.id, actor, {
+          status: 'superseded',
+          note: `superseded by ${id}`,
+        }).catch(() => null);
+        if (superseded !== null) {
+          await audit(superseded, {
+            outcome: 'skipped',
+            reason: 'draft-superseded',
+            actor: actor.name,
+          });
         }
       }
       await audit(approved, { outcome: 'approved', reason: 'draft-approved', actor: actor.name });
@@ -161,24 +156,10 @@ export function createDraftService(ctx: AppContext): DraftService {
     async reject(id, actor, note) {
       requireApprover(actor);
       await pendingOrThrow(id);
-      const now = ctx.now().toISOString();
-      const rejected = await ctx.drafts.update(id, (draft) =>
-        draft.status === 'pending_approval'
-          ? {
-              ...draft,
-              status: 'rejected',
-              decidedAt: now,
-              decidedBy: actor.name,
-              note: note.trim() || null,
-            }
-          : null,
-      );
-      if (rejected === null) {
-        throw new DraftActionError(
-          'not-pending',
-          `Draft ${id} was decided by someone else just now`,
-        );
-      }
+      const rejected = await decidePending(id, actor, {
+        status: 'rejected',
+        note: note.trim() || null,
+      });
       await audit(rejected, {
         outcome: 'rejected',
         reason: 'draft-rejected',
@@ -222,23 +203,7 @@ export function createDraftService(ctx: AppContext): DraftService {
         editedFrom: original.id,
       };
       await ctx.drafts.create(edited);
-      const superseded = await ctx.drafts.update(id, (draft) =>
-        draft.status === 'pending_approval'
-          ? {
-              ...draft,
-              status: 'superseded',
-              decidedAt: now,
-              decidedBy: actor.name,
-              note: `edited into ${edited.id}`,
-            }
-          : null,
-      );
-      if (superseded === null) {
-        throw new DraftActionError(
-          'not-pending',
-          `Draft ${id} was decided by someone else just now`,
-        );
-      }
+      await decidePending(id, actor, { status: 'superseded', note: `edited into ${edited.id}` });
       await audit(edited, {
         outcome: 'drafted',
         reason: 'draft-edited',
