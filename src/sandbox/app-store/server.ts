@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-
+import { BodyTooLargeError } from '../shared/http.js';
+import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
 import { importVerificationKey, verifyBearer, type TokenRules } from './auth.js';
 import {
   errorResponse,
@@ -8,14 +8,7 @@ import {
   pathNotFound,
   rateLimitExceeded,
 } from './errors.js';
-import {
-  BodyTooLargeError,
-  queryRecord,
-  readBody,
-  send,
-  type SandboxHttpRequest,
-  type SandboxHttpResponse,
-} from './http.js';
+import type { SandboxHttpRequest, SandboxHttpResponse } from './http.js';
 import { createHourlyLimiter, DEFAULT_HOURLY_LIMIT, type HourlyLimiter } from './rate-limit.js';
 import { ADMIN_PREFIX, handleAdmin } from './routes/admin.js';
 import type { Endpoint } from './routes/endpoint.js';
@@ -100,15 +93,6 @@ async function handleApi(
   return { reply: { ...reply, headers: { ...reply.headers, ...decision.headers } } };
 }
 
-function requestUrl(incoming: IncomingMessage, origin: string): URL {
-  const base = incoming.headers.host ? `http://${incoming.headers.host}` : origin;
-  try {
-    return new URL(incoming.url ?? '/', base);
-  } catch {
-    return new URL(incoming.url ?? '/', origin);
-  }
-}
-
 function failure(error: unknown): SandboxHttpResponse {
   if (error instanceof BodyTooLargeError) {
     return errorResponse(413, {
@@ -124,52 +108,34 @@ function failure(error: unknown): SandboxHttpResponse {
   });
 }
 
-async function respond(
-  sandbox: Sandbox,
-  options: AppStoreSandboxOptions,
-  origin: string,
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-): Promise<void> {
-  const method = (incoming.method ?? 'GET').toUpperCase();
-  let url = new URL('/', origin);
-  let answer: Answer;
+/** The public feed, App Store Connect and unknown routes (answered as App Store Connect answers them). */
+function appStoreRoutes(sandbox: Sandbox): SandboxRoutes {
+  // Filled in while answering, for this request's log entry.
   let surface: AppStoreRequestLog['surface'] = 'api';
-  try {
-    url = requestUrl(incoming, origin);
-    const body = await readBody(incoming);
-    const request: SandboxHttpRequest = { method, url, headers: incoming.headers, body };
-    if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-      send(outgoing, handleAdmin(sandbox, request));
-      return;
-    }
-    if (isFeedPath(url.pathname)) {
-      surface = 'rss';
-      answer = { reply: handleFeed(sandbox.state, url.pathname, url.origin, sandbox.now()) };
-    } else {
-      answer = await handleApi(sandbox, request, url.origin);
-    }
-  } catch (error) {
-    options.logger?.error(
-      { err: error, method, path: url.pathname },
-      'App Store sandbox request failed',
-    );
-    answer = { reply: failure(error) };
-  }
-  sandbox.log.push({
-    surface,
-    method,
-    path: url.pathname,
-    query: queryRecord(url),
-    status: answer.reply.status,
-    at: sandbox.now(),
-    ...(answer.authFailure !== undefined ? { authFailure: answer.authFailure } : {}),
-  });
-  options.logger?.debug(
-    { method, path: url.pathname, status: answer.reply.status, authFailure: answer.authFailure },
-    'App Store sandbox request',
-  );
-  send(outgoing, answer.reply);
+  let authFailure: string | undefined;
+  return {
+    adminPrefix: ADMIN_PREFIX,
+    admin: (request) => handleAdmin(sandbox, request),
+    async api(request) {
+      const { url } = request;
+      if (isFeedPath(url.pathname)) {
+        surface = 'rss';
+        return handleFeed(sandbox.state, url.pathname, url.origin, sandbox.now());
+      }
+      const answer = await handleApi(sandbox, request, url.origin);
+      authFailure = answer.authFailure;
+      return answer.reply;
+    },
+    failure,
+    record(entry) {
+      sandbox.log.push({
+        surface,
+        ...entry,
+        ...(authFailure !== undefined ? { authFailure } : {}),
+      });
+    },
+    debugFields: () => ({ authFailure }),
+  };
 }
 
 /**
@@ -180,7 +146,6 @@ export async function startAppStoreSandbox(
   options: AppStoreSandboxOptions,
 ): Promise<AppStoreSandbox> {
   const now = options.now ?? Date.now;
-  const host = options.host ?? '127.0.0.1';
   const sandbox: Sandbox = {
     state: createState({
       appId: options.appId,
@@ -197,41 +162,24 @@ export async function startAppStoreSandbox(
     log: [],
     now,
   };
-  let origin = `http://${host}`;
-  const server = createServer((incoming, outgoing) => {
-    void respond(sandbox, options, origin, incoming, outgoing);
+  const server = await startSandboxServer({
+    name: 'App Store',
+    host: options.host,
+    port: options.port,
+    now,
+    logger: options.logger,
+    routes: () => appStoreRoutes(sandbox),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    throw new Error('App Store sandbox did not bind a TCP port');
-  }
-  const { port } = address;
-  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options.logger?.info({ url: origin }, 'App Store sandbox listening');
 
   return {
-    url: origin,
-    port,
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    ...server,
     reset() {
       resetState(sandbox.state);
       sandbox.limiter.reset();
       sandbox.log.length = 0;
     },
     requests() {
-      return sandbox.log.map((entry) => ({ ...entry, query: { ...entry.query } }));
+      return copyRequestLog(sandbox.log);
     },
   };
 }

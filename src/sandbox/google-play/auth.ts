@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 
-import { jsonResponse, type SandboxHttpRequest, type SandboxHttpResponse } from '../x/http.js';
+import { jsonResponse, type SandboxHttpRequest, type SandboxHttpResponse } from '../shared/http.js';
 import {
   insufficientScopes,
   invalidCredentials,

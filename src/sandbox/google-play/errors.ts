@@ -1,4 +1,4 @@
-import { jsonResponse, type SandboxHttpResponse } from '../x/http.js';
+import { jsonResponse, type SandboxHttpResponse } from '../shared/http.js';
 
 /**
  * Error bodies in Google's JSON shape (platform-facts §5.4):

@@ -1,4 +1,4 @@
-import { jsonResponse, type SandboxHttpRequest, type SandboxHttpResponse } from '../x/http.js';
+import { jsonResponse, type SandboxHttpRequest, type SandboxHttpResponse } from '../shared/http.js';
 import { invalidArgument, notFound } from './errors.js';
 import { DAY_MS } from './quota.js';
 import { renderReview } from './render.js';

@@ -1,12 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-
 import {
   BodyTooLargeError,
-  readBody,
-  send,
   type SandboxHttpRequest,
   type SandboxHttpResponse,
-} from '../x/http.js';
+} from '../shared/http.js';
+import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { authenticate, handleToken } from './auth.js';
 import { googleError, internalError, notFound, quotaExceeded } from './errors.js';
@@ -98,23 +95,6 @@ function handlePlayApi(sandbox: Sandbox, request: SandboxHttpRequest): SandboxHt
   }
 }
 
-function requestUrl(incoming: IncomingMessage, origin: string): URL {
-  const base = incoming.headers.host ? `http://${incoming.headers.host}` : origin;
-  try {
-    return new URL(incoming.url ?? '/', base);
-  } catch {
-    return new URL(incoming.url ?? '/', origin);
-  }
-}
-
-function queryRecord(url: URL): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) {
-    query[key] = value;
-  }
-  return query;
-}
-
 function failure(error: unknown): SandboxHttpResponse {
   if (error instanceof BodyTooLargeError) {
     return googleError('INVALID_ARGUMENT', error.message, { reason: 'badRequest' });
@@ -122,51 +102,27 @@ function failure(error: unknown): SandboxHttpResponse {
   return internalError(error instanceof Error ? error.message : String(error));
 }
 
-async function respond(
-  sandbox: Sandbox,
-  options: GooglePlaySandboxOptions,
-  origin: string,
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-): Promise<void> {
-  const method = (incoming.method ?? 'GET').toUpperCase();
-  let url = new URL('/', origin);
-  let reply: SandboxHttpResponse;
-  try {
-    url = requestUrl(incoming, origin);
-    const body = await readBody(incoming);
-    const request: SandboxHttpRequest = { method, url, headers: incoming.headers, body };
-    if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-      send(outgoing, await handleAdmin({ ...sandbox }, request));
-      return;
-    }
-    if (url.pathname === '/token' && method === 'POST') {
-      const audiences = [`${origin}/token`, `${url.origin}/token`];
-      reply = await handleToken(sandbox.state, request, audiences, sandbox.now());
-    } else if (url.pathname.startsWith(API_PREFIX)) {
-      reply = handlePlayApi(sandbox, request);
-    } else {
-      reply = notFound(`The requested URL ${url.pathname} was not found on this server.`);
-    }
-  } catch (error) {
-    options.logger?.error(
-      { err: error, method, path: url.pathname },
-      'Google Play sandbox request failed',
-    );
-    reply = failure(error);
-  }
-  sandbox.log.push({
-    method,
-    path: url.pathname,
-    query: queryRecord(url),
-    status: reply.status,
-    at: sandbox.now(),
-  });
-  options.logger?.debug(
-    { method, path: url.pathname, status: reply.status },
-    'Google Play sandbox request',
-  );
-  send(outgoing, reply);
+/** The token endpoint, the Play API and Google's 404 for anything else. */
+function playRoutes(sandbox: Sandbox, origin: string): SandboxRoutes {
+  return {
+    adminPrefix: ADMIN_PREFIX,
+    admin: (request) => handleAdmin(sandbox, request),
+    async api(request) {
+      const { pathname } = request.url;
+      if (pathname === '/token' && request.method === 'POST') {
+        const audiences = [`${origin}/token`, `${request.url.origin}/token`];
+        return handleToken(sandbox.state, request, audiences, sandbox.now());
+      }
+      if (pathname.startsWith(API_PREFIX)) {
+        return handlePlayApi(sandbox, request);
+      }
+      return notFound(`The requested URL ${pathname} was not found on this server.`);
+    },
+    failure,
+    record(entry) {
+      sandbox.log.push(entry);
+    },
+  };
 }
 
 /** Starts the Google Play Developer API sandbox on loopback. See ./readme.md for what it implements. */
@@ -174,7 +130,6 @@ export async function startGooglePlaySandbox(
   options: GooglePlaySandboxOptions,
 ): Promise<GooglePlaySandbox> {
   const now = options.now ?? Date.now;
-  const host = options.host ?? '127.0.0.1';
   const sandbox: Sandbox = {
     state: createState(options.packageName),
     quota: createPlayQuota({
@@ -185,41 +140,24 @@ export async function startGooglePlaySandbox(
     log: [],
     now,
   };
-  let origin = `http://${host}`;
-  const server = createServer((incoming, outgoing) => {
-    void respond(sandbox, options, origin, incoming, outgoing);
+  const server = await startSandboxServer({
+    name: 'Google Play',
+    host: options.host,
+    port: options.port,
+    now,
+    logger: options.logger,
+    routes: (origin) => playRoutes(sandbox, origin),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    throw new Error('Google Play sandbox did not bind a TCP port');
-  }
-  const { port } = address;
-  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options.logger?.info({ url: origin }, 'Google Play sandbox listening');
 
   return {
-    url: origin,
-    port,
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    ...server,
     reset() {
       resetState(sandbox.state);
       sandbox.quota.reset();
       sandbox.log.length = 0;
     },
     requests() {
-      return sandbox.log.map((entry) => ({ ...entry, query: { ...entry.query } }));
+      return copyRequestLog(sandbox.log);
     },
   };
 }

@@ -1,14 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-
+import { BodyTooLargeError } from '../shared/http.js';
+import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
 import { authenticate } from './auth.js';
-import {
-  BodyTooLargeError,
-  problemResponse,
-  readBody,
-  send,
-  type SandboxHttpRequest,
-  type SandboxHttpResponse,
-} from './http.js';
+import { problemResponse, type SandboxHttpRequest, type SandboxHttpResponse } from './http.js';
 import {
   routeNotFound,
   tooManyRequests,
@@ -80,24 +73,6 @@ function handleXApi(sandbox: Sandbox, request: SandboxHttpRequest): SandboxHttpR
   return { ...reply, headers: { ...reply.headers, ...decision.headers } };
 }
 
-function queryRecord(url: URL): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) {
-    query[key] = value;
-  }
-  return query;
-}
-
-function requestUrl(incoming: IncomingMessage, origin: string): URL {
-  // The Host header is what the client signed with OAuth 1.0a; fall back to our own address.
-  const base = incoming.headers.host ? `http://${incoming.headers.host}` : origin;
-  try {
-    return new URL(incoming.url ?? '/', base);
-  } catch {
-    return new URL(incoming.url ?? '/', origin);
-  }
-}
-
 function failure(error: unknown): SandboxHttpResponse {
   if (error instanceof BodyTooLargeError) {
     return problemResponse(413, {
@@ -115,85 +90,42 @@ function failure(error: unknown): SandboxHttpResponse {
   });
 }
 
-async function respond(
-  sandbox: Sandbox,
-  options: XSandboxOptions,
-  origin: string,
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-): Promise<void> {
-  const method = (incoming.method ?? 'GET').toUpperCase();
-  let url = new URL('/', origin);
-  let reply: SandboxHttpResponse;
-  try {
-    url = requestUrl(incoming, origin);
-    const body = await readBody(incoming);
-    const request: SandboxHttpRequest = { method, url, headers: incoming.headers, body };
-    if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-      send(outgoing, handleAdmin(sandbox, request));
-      return;
-    }
-    reply = handleXApi(sandbox, request);
-  } catch (error) {
-    options.logger?.error({ err: error, method, path: url.pathname }, 'X sandbox request failed');
-    reply = failure(error);
-  }
-  sandbox.log.push({
-    method,
-    path: url.pathname,
-    query: queryRecord(url),
-    status: reply.status,
-    at: sandbox.now(),
-  });
-  options.logger?.debug({ method, path: url.pathname, status: reply.status }, 'X sandbox request');
-  send(outgoing, reply);
-}
-
 /** Starts the X API v2 sandbox on loopback. See ./readme.md for what it implements and enforces. */
 export async function startXSandbox(options: XSandboxOptions): Promise<XSandbox> {
   const now = options.now ?? Date.now;
-  const host = options.host ?? '127.0.0.1';
   const sandbox: Sandbox = {
     state: createState(options.brand, now),
     limiter: createRateLimiter({ limits: options.limits, windowMs: options.windowMs, now }),
     log: [],
     now,
   };
-  let origin = `http://${host}`;
-  const server = createServer((incoming, outgoing) => {
-    void respond(sandbox, options, origin, incoming, outgoing);
+  const routes: SandboxRoutes = {
+    adminPrefix: ADMIN_PREFIX,
+    admin: (request) => handleAdmin(sandbox, request),
+    api: (request) => handleXApi(sandbox, request),
+    failure,
+    record(entry) {
+      sandbox.log.push(entry);
+    },
+  };
+  const server = await startSandboxServer({
+    name: 'X',
+    host: options.host,
+    port: options.port,
+    now,
+    logger: options.logger,
+    routes: () => routes,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    throw new Error('X sandbox did not bind a TCP port');
-  }
-  const { port } = address;
-  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options.logger?.info({ url: origin }, 'X sandbox listening');
 
   return {
-    url: origin,
-    port,
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    ...server,
     reset() {
       resetState(sandbox.state);
       sandbox.limiter.reset();
       sandbox.log.length = 0;
     },
     requests() {
-      return sandbox.log.map((entry) => ({ ...entry, query: { ...entry.query } }));
+      return copyRequestLog(sandbox.log);
     },
   };
 }
