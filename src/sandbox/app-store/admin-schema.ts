@@ -54,11 +54,3 @@ export const AdminLimits = z.strictObject({
   publishDelayMs: z.number().int().nonnegative().optional(),
 });
 export type AdminLimits = z.infer<typeof AdminLimits>;
-
-/** "rating: must be ..." lines, one per issue, naming the field. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return path === '' ? issue.message : `${path}: ${issue.message}`;
-  });
-}

@@ -1,13 +1,12 @@
 import { importSPKI, type CryptoKey } from 'jose';
-import type { z } from 'zod';
 
-import { describeIssues } from '../x/admin-schema.js';
+import { createAdminJson, hasKey } from '../shared/admin.js';
 import {
   jsonResponse,
   parseJsonBody,
   type SandboxHttpRequest,
   type SandboxHttpResponse,
-} from '../x/http.js';
+} from '../shared/http.js';
 import {
   AdminLimits,
   AdminRawReview,
@@ -39,33 +38,12 @@ export interface AdminContext {
   now: () => number;
 }
 
-function adminError(messages: string[], status = 400): SandboxHttpResponse {
-  return jsonResponse(status, {
-    error: status === 404 ? 'not-found' : 'invalid-request',
-    message: messages.join('; '),
-    issues: messages,
-  });
-}
-
-function parseBody<T>(
-  request: SandboxHttpRequest,
-  schema: z.ZodType<T>,
-): { ok: true; value: T } | { ok: false; response: SandboxHttpResponse } {
-  const body = parseJsonBody(request);
-  if (!body.ok) {
-    return { ok: false, response: adminError([body.message]) };
-  }
-  const parsed = schema.safeParse(body.value);
-  if (!parsed.success) {
-    return { ok: false, response: adminError(describeIssues(parsed.error)) };
-  }
-  return { ok: true, value: parsed.data };
-}
+const admin = createAdminJson({ jsonResponse, parseJsonBody });
 
 function storeReview(context: AdminContext, body: AdminReview): SandboxHttpResponse {
   const now = context.now();
   if (body.lastModified !== undefined && Date.parse(body.lastModified) > now) {
-    return adminError(['lastModified: must not be later than the sandbox clock']);
+    return admin.error(400, ['lastModified: must not be later than the sandbox clock']);
   }
   const reviewId = newReviewId(context.state);
   const comment: UserCommentFields = {
@@ -126,10 +104,10 @@ function editReview(
 ): SandboxHttpResponse {
   const review = context.state.reviews.get(reviewId);
   if (review === undefined) {
-    return adminError([`No review with id ${reviewId}`], 404);
+    return admin.error(404, [`No review with id ${reviewId}`]);
   }
   if (review.kind === 'raw') {
-    return adminError([`Review ${reviewId} was injected raw and cannot be edited`]);
+    return admin.error(400, [`Review ${reviewId} was injected raw and cannot be edited`]);
   }
   const { authorName, text, ...rest } = edit;
   if (authorName !== undefined) {
@@ -169,7 +147,7 @@ async function registerAccount(
   try {
     publicKey = await importSPKI(body.public_key, 'RS256');
   } catch (error) {
-    return adminError([`public_key: not an RSA public key (${(error as Error).message})`]);
+    return admin.error(400, [`public_key: not an RSA public key (${(error as Error).message})`]);
   }
   state.accounts.set(body.private_key_id, {
     clientEmail: body.client_email,
@@ -193,7 +171,7 @@ export async function handleAdmin(
   const path = request.url.pathname.slice(ADMIN_PREFIX.length);
   const reviewPath = REVIEW_PATH.exec(path);
   if (reviewPath?.[1] !== undefined && request.method === 'PATCH') {
-    const edit = parseBody(request, AdminReviewEdit);
+    const edit = admin.parse(request, AdminReviewEdit);
     return edit.ok
       ? editReview(context, decodeURIComponent(reviewPath[1]), edit.value)
       : edit.response;
@@ -201,14 +179,11 @@ export async function handleAdmin(
   const route = `${request.method} ${path}`;
   switch (route) {
     case 'POST /reviews': {
-      const body = parseJsonBody(request);
-      const isRaw =
-        body.ok && typeof body.value === 'object' && body.value !== null && 'raw' in body.value;
-      if (isRaw) {
-        const raw = parseBody(request, AdminRawReview);
+      if (hasKey(parseJsonBody(request), 'raw')) {
+        const raw = admin.parse(request, AdminRawReview);
         return raw.ok ? storeRaw(context, raw.value) : raw.response;
       }
-      const review = parseBody(request, AdminReview);
+      const review = admin.parse(request, AdminReview);
       return review.ok ? storeReview(context, review.value) : review.response;
     }
     case 'GET /reviews':
@@ -222,7 +197,7 @@ export async function handleAdmin(
     case 'GET /limits':
       return jsonResponse(200, { data: quota.limits() });
     case 'POST /limits': {
-      const limits = parseBody(request, AdminLimits);
+      const limits = admin.parse(request, AdminLimits);
       if (!limits.ok) {
         return limits.response;
       }
@@ -230,7 +205,7 @@ export async function handleAdmin(
       return jsonResponse(200, { data: quota.limits() });
     }
     case 'POST /service-accounts': {
-      const account = parseBody(request, AdminServiceAccount);
+      const account = admin.parse(request, AdminServiceAccount);
       return account.ok ? registerAccount(state, account.value) : account.response;
     }
     case 'POST /tokens/revoke': {
@@ -246,6 +221,6 @@ export async function handleAdmin(
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });
     default:
-      return adminError([`No sandbox admin route ${route}`], 404);
+      return admin.error(404, [`No sandbox admin route ${route}`]);
   }
 }

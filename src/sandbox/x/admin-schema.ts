@@ -48,11 +48,3 @@ export const AdminLimits = z.strictObject({
   'POST /2/dm_conversations/with/:participant_id/messages': AdminEndpointLimits,
 });
 export type AdminLimits = z.infer<typeof AdminLimits>;
-
-/** "author.username: must be ..." lines, one per issue, naming the field. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return path === '' ? issue.message : `${path}: ${issue.message}`;
-  });
-}

@@ -1,12 +1,10 @@
-import type { z } from 'zod';
-
+import { createAdminJson } from '../../shared/admin.js';
 import {
   AdminLimits,
   AdminRawFeedEntry,
   AdminRawReview,
   AdminReview,
   AdminReviewEdit,
-  describeIssues,
 } from '../admin-schema.js';
 import { appleDate } from '../dates.js';
 import {
@@ -36,24 +34,7 @@ export interface AdminContext {
   log: AppStoreRequestLog[];
 }
 
-function adminError(status: number, messages: string[]): SandboxHttpResponse {
-  return jsonResponse(status, {
-    error: status === 404 ? 'not-found' : 'invalid-request',
-    message: messages.join('; '),
-    issues: messages,
-  });
-}
-
-function parseBody<T>(
-  value: unknown,
-  schema: z.ZodType<T>,
-): { ok: true; value: T } | { ok: false; response: SandboxHttpResponse } {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    return { ok: false, response: adminError(400, describeIssues(parsed.error)) };
-  }
-  return { ok: true, value: parsed.data };
-}
+const admin = createAdminJson({ jsonResponse, parseJsonBody });
 
 function storeReview(state: SandboxState, body: AdminReview): SandboxHttpResponse {
   const now = state.now();
@@ -106,17 +87,17 @@ function storeRawFeedEntry(state: SandboxState, body: AdminRawFeedEntry): Sandbo
 function postReview(state: SandboxState, request: SandboxHttpRequest): SandboxHttpResponse {
   const body = parseJsonBody(request);
   if (!body.ok) {
-    return adminError(400, [body.message]);
+    return admin.error(400, [body.message]);
   }
   if (isRecord(body.value) && 'raw' in body.value) {
-    const raw = parseBody(body.value, AdminRawReview);
+    const raw = admin.check(body.value, AdminRawReview);
     return raw.ok ? storeRaw(state, raw.value) : raw.response;
   }
   if (isRecord(body.value) && 'rawFeedEntry' in body.value) {
-    const raw = parseBody(body.value, AdminRawFeedEntry);
+    const raw = admin.check(body.value, AdminRawFeedEntry);
     return raw.ok ? storeRawFeedEntry(state, raw.value) : raw.response;
   }
-  const review = parseBody(body.value, AdminReview);
+  const review = admin.check(body.value, AdminReview);
   return review.ok ? storeReview(state, review.value) : review.response;
 }
 
@@ -128,13 +109,9 @@ function patchReview(
 ): SandboxHttpResponse {
   const review = state.reviews.get(id);
   if (!review) {
-    return adminError(404, [`no review with id ${id}`]);
+    return admin.error(404, [`no review with id ${id}`]);
   }
-  const body = parseJsonBody(request);
-  if (!body.ok) {
-    return adminError(400, [body.message]);
-  }
-  const edit = parseBody(body.value, AdminReviewEdit);
+  const edit = admin.parse(request, AdminReviewEdit);
   if (!edit.ok) {
     return edit.response;
   }
@@ -209,11 +186,7 @@ export function handleAdmin(
     case 'GET /limits':
       return limits(context);
     case 'POST /limits': {
-      const body = parseJsonBody(request);
-      if (!body.ok) {
-        return adminError(400, [body.message]);
-      }
-      const parsed = parseBody(body.value, AdminLimits);
+      const parsed = admin.parse(request, AdminLimits);
       if (!parsed.ok) {
         return parsed.response;
       }
@@ -233,6 +206,6 @@ export function handleAdmin(
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });
     default:
-      return adminError(404, [`No sandbox admin route ${route}`]);
+      return admin.error(404, [`No sandbox admin route ${route}`]);
   }
 }

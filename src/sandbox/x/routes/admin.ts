@@ -1,6 +1,5 @@
-import type { z } from 'zod';
-
-import { AdminLimits, AdminPost, AdminRawPost, describeIssues } from '../admin-schema.js';
+import { createAdminJson, hasKey } from '../../shared/admin.js';
+import { AdminLimits, AdminPost, AdminRawPost } from '../admin-schema.js';
 import {
   jsonResponse,
   parseJsonBody,
@@ -29,28 +28,7 @@ export interface AdminContext {
   log: SandboxRequestLog[];
 }
 
-function adminError(messages: string[]): SandboxHttpResponse {
-  return jsonResponse(400, {
-    error: 'invalid-request',
-    message: messages.join('; '),
-    issues: messages,
-  });
-}
-
-function parseBody<T>(
-  request: SandboxHttpRequest,
-  schema: z.ZodType<T>,
-): { ok: true; value: T } | { ok: false; response: SandboxHttpResponse } {
-  const body = parseJsonBody(request);
-  if (!body.ok) {
-    return { ok: false, response: adminError([body.message]) };
-  }
-  const parsed = schema.safeParse(body.value);
-  if (!parsed.success) {
-    return { ok: false, response: adminError(describeIssues(parsed.error)) };
-  }
-  return { ok: true, value: parsed.data };
-}
+const admin = createAdminJson({ jsonResponse, parseJsonBody });
 
 function storePost(
   state: SandboxState,
@@ -58,7 +36,7 @@ function storePost(
   kind: 'mention' | 'public',
 ): SandboxHttpResponse {
   if (body.author.username.toLowerCase() === state.brand.username.toLowerCase()) {
-    return adminError([
+    return admin.error(400, [
       'author.username: is the brand account; the brand posts through POST /2/tweets',
     ]);
   }
@@ -67,11 +45,11 @@ function storePost(
       ? undefined
       : state.posts.get(body.in_reply_to_tweet_id);
   if (body.in_reply_to_tweet_id !== undefined && !parent) {
-    return adminError([`in_reply_to_tweet_id: no post with id ${body.in_reply_to_tweet_id}`]);
+    return admin.error(400, [`in_reply_to_tweet_id: no post with id ${body.in_reply_to_tweet_id}`]);
   }
   const mentions = mentionsHandle(body.text, state.brand.username);
   if (kind === 'public' && (mentions || body.quote_of_brand_post)) {
-    return adminError([
+    return admin.error(400, [
       `text: a post that mentions or quotes @${state.brand.username} belongs in POST ${ADMIN_PREFIX}/mentions`,
     ]);
   }
@@ -159,18 +137,15 @@ export function handleAdmin(
   const route = `${request.method} ${request.url.pathname.slice(ADMIN_PREFIX.length)}`;
   switch (route) {
     case 'POST /mentions': {
-      const body = parseJsonBody(request);
-      const isRaw =
-        body.ok && typeof body.value === 'object' && body.value !== null && 'raw' in body.value;
-      if (isRaw) {
-        const raw = parseBody(request, AdminRawPost);
+      if (hasKey(parseJsonBody(request), 'raw')) {
+        const raw = admin.parse(request, AdminRawPost);
         return raw.ok ? storeRaw(state, raw.value) : raw.response;
       }
-      const post = parseBody(request, AdminPost);
+      const post = admin.parse(request, AdminPost);
       return post.ok ? storePost(state, post.value, 'mention') : post.response;
     }
     case 'POST /posts': {
-      const post = parseBody(request, AdminPost);
+      const post = admin.parse(request, AdminPost);
       return post.ok ? storePost(state, post.value, 'public') : post.response;
     }
     case 'GET /posts':
@@ -188,7 +163,7 @@ export function handleAdmin(
     case 'GET /limits':
       return jsonResponse(200, { data: limiter.limits() });
     case 'POST /limits': {
-      const limits = parseBody(request, AdminLimits);
+      const limits = admin.parse(request, AdminLimits);
       if (!limits.ok) {
         return limits.response;
       }
@@ -203,6 +178,7 @@ export function handleAdmin(
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });
     default:
+      // Unlike admin.error(404, ...), without `issues`: the shape X sandbox clients have always seen.
       return jsonResponse(404, { error: 'not-found', message: `No sandbox admin route ${route}` });
   }
 }
