@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { loadOpenApiSubset } from '../helpers/openapi.js';
 import {
   APP_ID,
   resetWorld,
@@ -19,68 +16,9 @@ import {
  * trimmed copy (test/fixtures/app-store/openapi.subset.json) so the test runs on a clean clone.
  */
 
-interface OpenApiOperation {
-  operationId: string;
-  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
-}
-interface OpenApiSubset {
-  info: { version: string };
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, unknown> };
-}
-
-const spec = JSON.parse(
-  readFileSync(new URL('../fixtures/app-store/openapi.subset.json', import.meta.url), 'utf8'),
-) as OpenApiSubset;
-const SPEC_ID = 'https://earshot.invalid/app-store-connect.subset.json';
-
-/** OpenAPI → JSON Schema: drop the keywords Ajv does not know (`discriminator` sits beside a plain oneOf). */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) {
-    return node.map(toJsonSchema);
-  }
-  if (node === null || typeof node !== 'object') {
-    return node;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'discriminator' || key === 'example') {
-      continue;
-    }
-    out[key] = toJsonSchema(value);
-  }
-  return out;
-}
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormatsModule.default(ajv);
-ajv.addSchema({ $id: SPEC_ID, components: { schemas: toJsonSchema(spec.components.schemas) } });
-
-const validators = new Map<string, ValidateFunction>();
-function schemaErrors(ref: string, body: unknown): string[] {
-  let validate = validators.get(ref);
-  if (!validate) {
-    validate = ajv.compile({ $ref: `${SPEC_ID}${ref}` });
-    validators.set(ref, validate);
-  }
-  if (validate(body)) {
-    return [];
-  }
-  return (validate.errors ?? []).map(
-    (error) => `${ref} ${error.instancePath} ${error.message ?? ''}`,
-  );
-}
-
-function operation(operationId: string): OpenApiOperation {
-  for (const item of Object.values(spec.paths)) {
-    for (const candidate of Object.values(item)) {
-      if (candidate.operationId === operationId) {
-        return candidate;
-      }
-    }
-  }
-  throw new Error(`operation ${operationId} is not in the subset`);
-}
+const { spec, operation, schemaErrors } = loadOpenApiSubset(
+  new URL('../fixtures/app-store/openapi.subset.json', import.meta.url),
+);
 
 interface Captured {
   status: number;

@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import {
@@ -10,6 +6,7 @@ import {
   startXSandbox,
   type XSandbox,
 } from '../../src/sandbox/x/index.js';
+import { loadOpenApiSubset } from '../helpers/openapi.js';
 import { BRAND, seedMention, seedPost } from './sandbox-x-client.js';
 
 /**
@@ -17,85 +14,15 @@ import { BRAND, seedMention, seedPost } from './sandbox-x-client.js';
  * copy (scripts/trim-openapi.mjs) so the test runs on a clean clone.
  */
 
-interface OpenApiMedia {
-  schema: { $ref?: string };
-}
-interface OpenApiOperation {
-  operationId: string;
-  responses: Record<string, { content?: Record<string, OpenApiMedia> }>;
-}
-interface OpenApiSubset {
-  info: { version: string };
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, unknown> };
-}
-
-const spec = JSON.parse(
-  readFileSync(new URL('../fixtures/openapi/x-api-v2.subset.json', import.meta.url), 'utf8'),
-) as OpenApiSubset;
-const SPEC_ID = 'https://earshot.invalid/x-api-v2.subset.json';
-
-/** OpenAPI 3.0 → JSON Schema: `nullable` becomes a null type; `discriminator` (no oneOf here) is dropped. */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) {
-    return node.map(toJsonSchema);
-  }
-  if (node === null || typeof node !== 'object') {
-    return node;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'discriminator' || key === 'nullable' || key === 'example') {
-      continue;
-    }
-    out[key] = toJsonSchema(value);
-  }
-  if ('nullable' in node && node.nullable === true && typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-  }
-  return out;
-}
+const { spec, operation, schemaErrors } = loadOpenApiSubset(
+  new URL('../fixtures/openapi/x-api-v2.subset.json', import.meta.url),
+);
 
 function problemMapping(): Record<string, string> {
   const problem = spec.components.schemas.Problem as {
     discriminator: { mapping: Record<string, string> };
   };
   return problem.discriminator.mapping;
-}
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormatsModule.default(ajv);
-ajv.addSchema({ $id: SPEC_ID, components: { schemas: toJsonSchema(spec.components.schemas) } });
-
-const validators = new Map<string, ValidateFunction>();
-function validatorFor(ref: string): ValidateFunction {
-  let validate = validators.get(ref);
-  if (!validate) {
-    validate = ajv.compile({ $ref: `${SPEC_ID}${ref}` });
-    validators.set(ref, validate);
-  }
-  return validate;
-}
-
-function schemaErrors(ref: string, body: unknown): string[] {
-  const validate = validatorFor(ref);
-  if (validate(body)) {
-    return [];
-  }
-  return (validate.errors ?? []).map(
-    (error) => `${ref} ${error.instancePath} ${error.message ?? ''}`,
-  );
-}
-
-function operation(operationId: string): OpenApiOperation {
-  for (const item of Object.values(spec.paths)) {
-    for (const candidate of Object.values(item)) {
-      if (candidate.operationId === operationId) {
-        return candidate;
-      }
-    }
-  }
-  throw new Error(`operation ${operationId} is not in the subset`);
 }
 
 function isProblemShaped(body: unknown): body is { type: string } {
