@@ -31,6 +31,11 @@ import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import { runReport } from './cli/report.js';
+import { runEval, type DataCliIo } from './cli/eval.js';
+import { runTrain } from './cli/train.js';
+import { parseModelJson, withModel } from './core/model/index.js';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   parseBackfillArgs,
   progressLine,
@@ -108,11 +113,16 @@ function dirs(config: Readonly<Config>): { rulesDir: string; templatesDir: strin
 }
 
 /** Loads rules, templates and the optional trained model; a bad file stops startup with file:line. */
-function loadRuntimeOrExit(config: Readonly<Config>) {
+function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | null = null) {
   const { rulesDir, templatesDir } = dirs(config);
   try {
     const rules = loadClassifierRules(rulesDir);
-    const classify = createClassifier(rules);
+    const builtin = createClassifier(rules);
+    const modelPath = modelOverride ?? config.classifierModel;
+    const classify =
+      modelPath === null
+        ? builtin
+        : withModel(builtin, parseModelJson(readFileSync(resolve(modelPath), 'utf8'), modelPath));
     const templates = loadTemplates(
       templatesDir,
       config.brandName ? { brandNames: [config.brandName] } : undefined,
@@ -124,6 +134,12 @@ function loadRuntimeOrExit(config: Readonly<Config>) {
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
+      process.exit(78);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      err(
+        `Cannot read ${(error as NodeJS.ErrnoException).path ?? 'a file'}: no such file (CLASSIFIER_MODEL or --model)`,
+      );
       process.exit(78);
     }
     throw error;
@@ -178,12 +194,12 @@ function buildNotifiers(config: Readonly<Config>): Notifier[] {
   return notifiers;
 }
 
-async function startCommand(): Promise<void> {
+async function startCommand(options: { model?: string } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = buildLogger(config);
   await requireRedis(config);
 
-  const { classify, templates, policy } = loadRuntimeOrExit(config);
+  const { classify, templates, policy } = loadRuntimeOrExit(config, options.model ?? null);
 
   const now = () => new Date();
   let platforms: PlatformWiring[];
@@ -406,7 +422,11 @@ function buildProgram(): Command {
     .description(
       'run every role (pollers, workers) in one process; sandbox mode without X credentials',
     )
-    .action(startCommand);
+    .option(
+      '--model <file>',
+      'classify with a model from `earshot train` (default: CLASSIFIER_MODEL)',
+    )
+    .action((options: { model?: string }) => startCommand(options));
 
   program
     .command('rules')
@@ -426,9 +446,13 @@ function buildProgram(): Command {
     )
     .argument('[text...]', 'texts to classify')
     .option('--json', 'one JSON object per text')
-    .action(async (texts: string[], options: { json?: boolean }) => {
+    .option(
+      '--model <file>',
+      'a model from `earshot train` (default: CLASSIFIER_MODEL, else the built-in)',
+    )
+    .action(async (texts: string[], options: { json?: boolean; model?: string }) => {
       const config = loadConfigOrExit();
-      const { classify } = loadRuntimeOrExit(config);
+      const { classify } = loadRuntimeOrExit(config, options.model ?? null);
       const input = texts.length > 0 ? [texts.join(' ')] : await readStdinLines();
       process.exitCode = runClassify(input, classify, { json: options.json ?? false }, io);
     });
@@ -558,6 +582,75 @@ function buildProgram(): Command {
         io.out('Resumed: queued replies go out in priority order.');
       });
     });
+  const dataIo: DataCliIo = {
+    ...io,
+    readFile: (path) => readFile(resolve(path), 'utf8'),
+    now: () => performance.now(),
+    progress: process.stderr,
+  };
+  program
+    .command('eval')
+    .description(
+      'measure the classifier on a labeled CSV (id,text,complaint[,category]): accuracy, F1, per category',
+    )
+    .requiredOption('--data <file>', 'labeled CSV')
+    .option('--model <file>', 'a model from `earshot train`; default: the built-in classifier')
+    .option('--json', 'end with one JSON object (the last line)')
+    .action(async (options: { data: string; model?: string; json?: boolean }) => {
+      const config = loadConfigOrExit();
+      process.exitCode = await runEval(
+        {
+          dataPath: options.data,
+          ...(options.model ? { modelPath: options.model } : {}),
+          json: options.json ?? false,
+          rulesDir: dirs(config).rulesDir,
+        },
+        dataIo,
+      );
+    });
+  program
+    .command('train')
+    .description(
+      'fit a model from a labeled CSV and/or the corrections people made (deterministic)',
+    )
+    .option('--data <file>', 'labeled CSV (id,text,complaint[,category])')
+    .option(
+      '--from-labels',
+      "add people's relabels from Redis (they win over CSV rows with the same id)",
+    )
+    .requiredOption('--out <file>', 'where to write the model (JSON)')
+    .action(async (options: { data?: string; fromLabels?: boolean; out: string }) => {
+      if (options.data === undefined && !options.fromLabels) {
+        err('earshot train needs --data FILE.csv, --from-labels, or both');
+        process.exitCode = 2;
+        return;
+      }
+      const config = loadConfigOrExit();
+      const fromLabels = options.fromLabels
+        ? await withStores(config, async (redis, keys) =>
+            (await createLabelStore(redis, keys).all()).map((label) => ({
+              id: `${label.source}:${label.mentionId}`,
+              text: label.text,
+              complaint: label.complaint,
+              category: label.category,
+            })),
+          )
+        : undefined;
+      process.exitCode = await runTrain(
+        {
+          ...(options.data ? { dataPath: options.data } : {}),
+          ...(fromLabels ? { fromLabels } : {}),
+          outPath: resolve(options.out),
+          rulesDir: dirs(config).rulesDir,
+        },
+        {
+          ...dataIo,
+          writeFile: (path, text) => writeFile(path, text, 'utf8'),
+          wallClock: () => Date.now(),
+        },
+      );
+    });
+
   program
     .command('report')
     .description(
