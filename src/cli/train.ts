@@ -27,8 +27,8 @@ const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? word : words}`;
 }
 
 /** CSV rows first, then labels; a label replaces the CSV row with the same id (a person corrected it). */
@@ -61,7 +61,7 @@ function describeModel(model: TrainedModel): string {
   const parts = [`${plural(model.complaint.vocabulary.length, 'complaint feature')}`];
   if (model.category !== null) {
     parts.push(
-      `${plural(model.category.labels.length, 'category')} over ${plural(model.category.vocabulary.length, 'feature')}`,
+      `${plural(model.category.labels.length, 'category', 'categories')} over ${plural(model.category.vocabulary.length, 'feature')}`,
     );
   } else {
     parts.push('no category model (fewer than two categories labeled)');

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureKey, featureKeys } from '../../src/core/model/feature-hash.js';
 import {
-  DEFAULT_HYPERPARAMETERS,
   extractFeatures,
   markNegation,
   parseModel,
@@ -99,7 +97,7 @@ describe('markNegation', () => {
   });
 });
 
-describe('extractFeatures and featureKeys', () => {
+describe('extractFeatures', () => {
   it('gives words, word pairs and character n-grams once each', () => {
     const settings = { bigrams: true, negationWindow: 3, charNgrams: [3, 3] as [number, number] };
 
@@ -107,40 +105,17 @@ describe('extractFeatures and featureKeys', () => {
 
     expect(features).toEqual([
       'no',
-      'not_no',
-      '<s>|no',
-      'no|not_no',
-      'not_no|</s>',
       'c:<no',
       'c:no>',
+      'not_no',
       'c:not',
       'c:ot_',
       'c:t_n',
       'c:_no',
+      '<s>|no',
+      'no|not_no',
+      'not_no|</s>',
     ]);
-  });
-
-  it.each`
-    text
-    ${'@Acme my bag never arrived!! 3 days :( #LostLuggage'}
-    ${'thanks, great crew 😀 https://t.co/x'}
-    ${'Late Flightr again... not happy at all; why?'}
-  `('hashes exactly the features of "$text"', ({ text }) => {
-    const settings = DEFAULT_HYPERPARAMETERS.features;
-    const expected = new Set(
-      extractFeatures(text as string, settings).map((feature) => {
-        const key = featureKey(feature);
-        return `${key.a | 0}:${key.b | 0}`;
-      }),
-    );
-
-    const keys = featureKeys(text as string, settings);
-    const actual = new Set<string>();
-    for (let i = 0; i < keys.length; i += 2) {
-      actual.add(`${(keys[i] ?? 0) | 0}:${(keys[i + 1] ?? 0) | 0}`);
-    }
-
-    expect(actual).toEqual(expected);
   });
 });
 
@@ -226,6 +201,65 @@ describe('train', () => {
         builtin: builtin({ text: 'late again', source: 'x-mentions' }),
       }).complaint,
     ).toBe(true);
+  });
+});
+
+describe('predict', () => {
+  /** The slow, obvious computation: feature strings looked up in a Map. */
+  function reference(
+    model: TrainedModel,
+    text: string,
+  ): { probability: number; category: string | null } {
+    const features = extractFeatures(text, model.hyperparameters.features);
+    const complaintIndex = new Map(model.complaint.vocabulary.map((feature, i) => [feature, i]));
+    const complaintColumns = features.flatMap((feature) => {
+      const column = complaintIndex.get(feature);
+      return column === undefined ? [] : [column];
+    });
+    let z = model.complaint.bias;
+    for (const column of complaintColumns) {
+      z += (model.complaint.weights[column] ?? 0) / Math.sqrt(complaintColumns.length);
+    }
+    const category = model.category;
+    if (category === null) {
+      return { probability: 1 / (1 + Math.exp(-z)), category: null };
+    }
+    const categoryIndex = new Map(category.vocabulary.map((feature, i) => [feature, i]));
+    const categoryColumns = features.flatMap((feature) => {
+      const column = categoryIndex.get(feature);
+      return column === undefined ? [] : [column];
+    });
+    const scores = category.labels.map((_label, c) => {
+      let score = category.biases[c] ?? 0;
+      for (const column of categoryColumns) {
+        score +=
+          (category.weights[column * category.labels.length + c] ?? 0) /
+          Math.sqrt(categoryColumns.length);
+      }
+      return score;
+    });
+    const best = scores.indexOf(Math.max(...scores));
+    return { probability: 1 / (1 + Math.exp(-z)), category: category.labels[best] ?? null };
+  }
+
+  const model = train(rows(), { createdAt: CREATED_AT });
+
+  it.each`
+    text
+    ${'@Acme my bag never arrived!! 3 days :( #LostLuggage'}
+    ${'thanks, great crew 😀 https://t.co/x'}
+    ${'Late Flightr again... not happy at all; why? late late late'}
+    ${'zzz qqq'}
+    ${''}
+  `('matches the plain computation on "$text", cold and warm', ({ text }) => {
+    const expected = reference(model, text as string);
+
+    const cold = predict(model, text as string);
+    const warm = predict(model, text as string);
+
+    expect(cold.probability).toBeCloseTo(expected.probability, 6);
+    expect(cold.category).toBe(expected.category);
+    expect(warm).toEqual(cold);
   });
 });
 

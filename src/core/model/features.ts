@@ -126,65 +126,53 @@ export function markNegation(tokens: string[], window: number): string[] {
   return marked;
 }
 
-/**
- * Receives the features of a text as they are found. Two implementations exist: one builds the feature strings
- * (training, display), one hashes them without building strings (fast prediction); both see exactly the same
- * sequence because both are driven by `walkFeatures`.
- */
-export interface FeatureSink {
-  /** A token, or a negation-marked token. */
-  word(token: string): void;
-  /** The feature `${first}|${second}`. */
-  bigram(first: string, second: string): void;
-  /** The feature `c:${padded.slice(start, end)}`, where padded is `<${token}>`. */
-  charGram(padded: string, start: number, end: number): void;
-}
-
 export const SENTENCE_START = '<s>';
 export const SENTENCE_END = '</s>';
 
-/** Feeds every feature of a text to `sink`, repeats included, in a fixed order. */
-export function walkFeatures(text: string, settings: FeatureSettings, sink: FeatureSink): void {
-  const tokens = markNegation(tokenize(text), settings.negationWindow);
+/** The tokens features are made of: tokenized, then negation-marked. */
+export function featureTokens(text: string, settings: FeatureSettings): string[] {
+  return markNegation(tokenize(text), settings.negationWindow);
+}
+
+/** The features one token makes on its own: the word itself (not for ",") and its character n-grams. */
+export function tokenFeatures(token: string, settings: FeatureSettings): string[] {
+  const features: string[] = [];
+  if (token !== ',') {
+    features.push(token);
+  }
+  if (settings.charNgrams !== null) {
+    const [min, max] = settings.charNgrams;
+    const padded = `<${token}>`;
+    for (let size = min; size <= max; size += 1) {
+      for (let start = 0; start + size <= padded.length; start += 1) {
+        features.push(`c:${padded.slice(start, start + size)}`);
+      }
+    }
+  }
+  return features;
+}
+
+/** The feature made of two adjacent tokens (or a token and SENTENCE_START / SENTENCE_END). */
+export function pairFeature(first: string, second: string): string {
+  return `${first}|${second}`;
+}
+
+/** The distinct features of a text, in first-seen order. */
+export function extractFeatures(text: string, settings: FeatureSettings): string[] {
+  const tokens = featureTokens(text, settings);
+  const features = new Set<string>();
   for (const token of tokens) {
-    if (token !== ',') {
-      sink.word(token);
+    for (const feature of tokenFeatures(token, settings)) {
+      features.add(feature);
     }
   }
   if (settings.bigrams) {
     let previous = SENTENCE_START;
     for (const token of tokens) {
-      sink.bigram(previous, token);
+      features.add(pairFeature(previous, token));
       previous = token;
     }
-    sink.bigram(previous, SENTENCE_END);
+    features.add(pairFeature(previous, SENTENCE_END));
   }
-  if (settings.charNgrams !== null) {
-    const [min, max] = settings.charNgrams;
-    for (const token of tokens) {
-      const padded = `<${token}>`;
-      for (let size = min; size <= max; size += 1) {
-        for (let start = 0; start + size <= padded.length; start += 1) {
-          sink.charGram(padded, start, start + size);
-        }
-      }
-    }
-  }
-}
-
-/** The distinct features of a text, in first-seen order. */
-export function extractFeatures(text: string, settings: FeatureSettings): string[] {
-  const features = new Set<string>();
-  walkFeatures(text, settings, {
-    word(token) {
-      features.add(token);
-    },
-    bigram(first, second) {
-      features.add(`${first}|${second}`);
-    },
-    charGram(padded, start, end) {
-      features.add(`c:${padded.slice(start, end)}`);
-    },
-  });
   return [...features];
 }

@@ -87,6 +87,11 @@ export interface SgdOptions {
   /** Seeds the row order of each epoch, so the result is the same on every run. */
   seed: number;
   rowWeights?: Float64Array;
+  /**
+   * Multiplier of feature j for class c at j × classes + c (naive Bayes log-count ratios); the returned weights
+   * already include it.
+   */
+  featureScales?: Float64Array;
 }
 
 /** mulberry32: a tiny seeded PRNG. */
@@ -116,6 +121,7 @@ export function fitSoftmax(
 ): SoftmaxFit {
   const { offsets, indices, values } = matrix;
   const { rowWeights } = options;
+  const featureScales = options.featureScales ?? new Float64Array(matrix.columns * classes).fill(1);
   const stored = new Float64Array(matrix.columns * classes);
   const biases = new Float64Array(classes);
   const scores = new Float64Array(classes);
@@ -142,7 +148,8 @@ export function fitSoftmax(
         const base = (indices[e] ?? 0) * classes;
         const x = values[e] ?? 0;
         for (let c = 0; c < classes; c += 1) {
-          scores[c] = (scores[c] ?? 0) + (stored[base + c] ?? 0) * x;
+          scores[c] =
+            (scores[c] ?? 0) + (stored[base + c] ?? 0) * (featureScales[base + c] ?? 0) * x;
         }
       }
       let max = -Infinity;
@@ -169,7 +176,8 @@ export function fitSoftmax(
         const base = (indices[e] ?? 0) * classes;
         const x = ((values[e] ?? 0) * rate) / scale;
         for (let c = 0; c < classes; c += 1) {
-          stored[base + c] = (stored[base + c] ?? 0) - (scores[c] ?? 0) * x;
+          stored[base + c] =
+            (stored[base + c] ?? 0) - (scores[c] ?? 0) * (featureScales[base + c] ?? 0) * x;
         }
       }
       if (scale < 1e-6) {
@@ -181,7 +189,7 @@ export function fitSoftmax(
     }
   }
   for (let i = 0; i < stored.length; i += 1) {
-    stored[i] = (stored[i] ?? 0) * scale;
+    stored[i] = (stored[i] ?? 0) * scale * (featureScales[i] ?? 0);
   }
   return { classes, biases, weights: stored };
 }

@@ -32,6 +32,8 @@ export type ComplaintSettings = z.infer<typeof ComplaintSettings>;
 export const CategorySettings = z.strictObject({
   minCount: z.number().int().min(1),
   l2: z.number().min(0),
+  /** Smoothing of the per-category naive Bayes ratios that scale each feature (one-vs-rest). */
+  nbAlpha: z.number().positive(),
   /** Weight each category's rows by n / (k × n_c) so rare categories are not ignored. */
   balance: z.boolean(),
   epochs: z.number().int().min(1),

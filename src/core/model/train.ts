@@ -41,7 +41,7 @@ export interface TrainOptions {
 
 /** Chosen by 5-fold cross-validation on labeled airline tweets (scripts/model-cv.ts). */
 export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
-  features: { bigrams: true, negationWindow: 3, charNgrams: [2, 5] },
+  features: { bigrams: true, negationWindow: 3, charNgrams: [3, 5] },
   complaint: {
     minCount: 2,
     l2: 0.1,
@@ -50,7 +50,15 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
     threshold: 0.5,
     maxIterations: 200,
   },
-  category: { minCount: 3, l2: 0.1, balance: true, epochs: 10, learningRate: 0.2, seed: 1 },
+  category: {
+    minCount: 3,
+    l2: 0.1,
+    nbAlpha: 1,
+    balance: true,
+    epochs: 20,
+    learningRate: 0.1,
+    seed: 1,
+  },
 };
 
 const TOLERANCE = 1e-4;
@@ -131,6 +139,50 @@ function logCountRatios(matrix: SparseMatrix, labels: Uint8Array, alpha: number)
   const ratios = new Float64Array(matrix.columns);
   for (let j = 0; j < matrix.columns; j += 1) {
     ratios[j] = Math.log((positive[j] ?? 0) / positiveTotal / ((negative[j] ?? 0) / negativeTotal));
+  }
+  return ratios;
+}
+
+/**
+ * The same ratio for each category against the other categories (one-vs-rest), at j × classes + c. Scaling
+ * the category model's features by it raised category macro-F1 by about 0.02 in cross-validation.
+ */
+function classLogCountRatios(
+  matrix: SparseMatrix,
+  targets: readonly number[],
+  classes: number,
+  alpha: number,
+): Float64Array {
+  const counts = new Float64Array(matrix.columns * classes).fill(alpha);
+  for (let r = 0; r < matrix.rows; r += 1) {
+    const target = targets[r] ?? 0;
+    for (let e = matrix.offsets[r] ?? 0; e < (matrix.offsets[r + 1] ?? 0); e += 1) {
+      const at = (matrix.indices[e] ?? 0) * classes + target;
+      counts[at] = (counts[at] ?? 0) + 1;
+    }
+  }
+  const classTotals = new Float64Array(classes);
+  let total = 0;
+  for (let j = 0; j < matrix.columns; j += 1) {
+    for (let c = 0; c < classes; c += 1) {
+      const count = counts[j * classes + c] ?? 0;
+      classTotals[c] = (classTotals[c] ?? 0) + count;
+      total += count;
+    }
+  }
+  const ratios = new Float64Array(matrix.columns * classes);
+  for (let j = 0; j < matrix.columns; j += 1) {
+    let featureTotal = 0;
+    for (let c = 0; c < classes; c += 1) {
+      featureTotal += counts[j * classes + c] ?? 0;
+    }
+    for (let c = 0; c < classes; c += 1) {
+      const inClass = counts[j * classes + c] ?? 0;
+      const classTotal = classTotals[c] ?? 0;
+      ratios[j * classes + c] = Math.log(
+        inClass / classTotal / ((featureTotal - inClass) / (total - classTotal)),
+      );
+    }
   }
   return ratios;
 }
@@ -228,18 +280,15 @@ function trainCategories(
     );
   }
   const vocabulary = buildVocabulary(selected, settings.minCount);
-  const fit = fitSoftmax(
-    toMatrix(selected, indexVocabulary(vocabulary)),
-    Int32Array.from(targets),
-    labels.length,
-    {
-      l2: settings.l2,
-      epochs: settings.epochs,
-      learningRate: settings.learningRate,
-      seed: settings.seed,
-      rowWeights,
-    },
-  );
+  const matrix = toMatrix(selected, indexVocabulary(vocabulary));
+  const fit = fitSoftmax(matrix, Int32Array.from(targets), labels.length, {
+    l2: settings.l2,
+    epochs: settings.epochs,
+    learningRate: settings.learningRate,
+    seed: settings.seed,
+    rowWeights,
+    featureScales: classLogCountRatios(matrix, targets, labels.length, settings.nbAlpha),
+  });
   return { vocabulary, labels, biases: roundAll(fit.biases), weights: roundAll(fit.weights) };
 }
 
