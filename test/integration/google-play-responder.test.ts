@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   PlatformAuthError,
@@ -11,6 +11,7 @@ import {
   createPlayReplyResponder,
   type PlayReplyResponderOptions,
 } from '../../src/responders/play-reply/index.js';
+import { usePlaySandboxWithTokens } from '../helpers/google-play.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
 import {
   addReview,
@@ -20,25 +21,9 @@ import {
   reviewPath,
   setLimits,
   START,
-  startPlayWorld,
-  type PlayWorld,
 } from './google-play-helpers.js';
 
-let world: PlayWorld;
-
-beforeAll(async () => {
-  world = await startPlayWorld();
-});
-
-afterAll(async () => {
-  await world.close();
-});
-
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.clock.set(START);
-  await setLimits(world.sandbox, { readsPerHour: 200, repliesPerDay: 2000, windowDays: 7 });
-});
+const world = usePlaySandboxWithTokens();
 
 function responder(overrides: Partial<PlayReplyResponderOptions> = {}) {
   return createPlayReplyResponder({

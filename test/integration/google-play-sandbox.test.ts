@@ -1,8 +1,9 @@
 import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { PlatformAuthError } from '../../src/errors.js';
 import { createGoogleTokenProvider, parseServiceAccount } from '../../src/lib/google-auth.js';
+import { usePlaySandboxWithTokens } from '../helpers/google-play.js';
 import {
   addReview,
   DAY,
@@ -17,26 +18,9 @@ import {
   sandboxAdmin,
   setLimits,
   START,
-  startPlayWorld,
-  type PlayWorld,
 } from './google-play-helpers.js';
 
-let world: PlayWorld;
-
-beforeAll(async () => {
-  world = await startPlayWorld();
-});
-
-afterAll(async () => {
-  await world.close();
-});
-
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.clock.set(START);
-  // Limits survive reset(), like the X sandbox's.
-  await setLimits(world.sandbox, { readsPerHour: 200, repliesPerDay: 2000, windowDays: 7 });
-});
+const world = usePlaySandboxWithTokens();
 
 interface AssertionOptions {
   iss?: string;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 import { Ajv, type ValidateFunction } from 'ajv';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createGoogleTokenProvider, parseServiceAccount } from '../../src/lib/google-auth.js';
-
+import { usePlaySandboxWithTokens } from '../helpers/google-play.js';
 import {
   addReview,
   editReview,
@@ -14,8 +14,6 @@ import {
   reviewsPath,
   setLimits,
   START,
-  startPlayWorld,
-  type PlayWorld,
 } from './google-play-helpers.js';
 
 /**
@@ -132,21 +130,7 @@ function errorsFor(name: string, body: unknown): string[] {
   );
 }
 
-let world: PlayWorld;
-
-beforeAll(async () => {
-  world = await startPlayWorld();
-});
-
-afterAll(async () => {
-  await world.close();
-});
-
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.clock.set(START);
-  await setLimits(world.sandbox, { readsPerHour: 200, repliesPerDay: 2000, windowDays: 7 });
-});
+const world = usePlaySandboxWithTokens();
 
 async function seedVariety(): Promise<string[]> {
   const ids = [

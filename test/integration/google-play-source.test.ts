@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Mention } from '../../src/core/types.js';
 import { PlatformAuthError } from '../../src/errors.js';
@@ -9,6 +9,7 @@ import {
 } from '../../src/sources/google-play/index.js';
 import { authorIdFor } from '../../src/sources/google-play/map.js';
 import type { PollResult } from '../../src/sources/types.js';
+import { usePlaySandboxWithTokens } from '../helpers/google-play.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import {
   addReview,
@@ -20,25 +21,9 @@ import {
   sandboxAdmin,
   setLimits,
   START,
-  startPlayWorld,
-  type PlayWorld,
 } from './google-play-helpers.js';
 
-let world: PlayWorld;
-
-beforeAll(async () => {
-  world = await startPlayWorld();
-});
-
-afterAll(async () => {
-  await world.close();
-});
-
-beforeEach(async () => {
-  world.sandbox.reset();
-  world.clock.set(START);
-  await setLimits(world.sandbox, { readsPerHour: 200, repliesPerDay: 2000, windowDays: 7 });
-});
+const world = usePlaySandboxWithTokens();
 
 function source(overrides: Partial<GooglePlaySourceOptions> = {}) {
   const { logger, lines } = captureLogs();
