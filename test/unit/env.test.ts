@@ -93,3 +93,24 @@ describe('parseConfig', () => {
     expect(message).not.toContain('tok');
   });
 });
+
+describe('.env.example', () => {
+  it('lists every configuration key, each with a comment above it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Env } = await import('../../src/config/env.js');
+    const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+
+    const listed = lines
+      .filter((line) => /^[A-Z0-9_]+=/.test(line))
+      .map((line) => line.split('=')[0]);
+    const uncommented = lines
+      .map((line, index) => ({ line, previous: lines[index - 1] ?? '' }))
+      .filter(
+        ({ line, previous }) => /^[A-Z0-9_]+=/.test(line) && !/^#|^[A-Z0-9_]+=/.test(previous),
+      )
+      .map(({ line }) => line);
+
+    expect([...listed].sort()).toEqual(Object.keys(Env.shape).sort());
+    expect(uncommented).toEqual([]);
+  });
+});
