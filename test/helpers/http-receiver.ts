@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+
 /** One request as the receiver saw it; `rawBody` holds the exact bytes, for signature checks. */
 export interface RecordedRequest {
   method: string;
@@ -107,6 +109,55 @@ export async function startHttpReceiver(
         server.close((error) => (error ? reject(error) : resolve()));
       });
     },
+  };
+}
+
+/**
+ * One receiver for the enclosing file or describe, forgotten (requests and queued answers) before each test and
+ * closed after the last. The receiver is usable from the first hook on.
+ *
+ * @example
+ * const receiver = useHttpReceiver();
+ *
+ * it('posts once', async () => {
+ *   receiver.reply([500]);
+ *   await fetch(`${receiver.url}/hook`, { method: 'POST', body: '{}' });
+ *   expect(receiver.requests).toHaveLength(1);
+ * });
+ */
+export function useHttpReceiver(): HttpReceiver {
+  let current: HttpReceiver | undefined;
+  function started(): HttpReceiver {
+    if (current === undefined) {
+      throw new Error('The receiver starts in beforeAll; use it from a hook or a test');
+    }
+    return current;
+  }
+
+  beforeAll(async () => {
+    current = await startHttpReceiver();
+  });
+
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+
+  beforeEach(() => {
+    started().reset();
+  });
+
+  return {
+    get url() {
+      return started().url;
+    },
+    get requests() {
+      return started().requests;
+    },
+    reply: (sequence) => started().reply(sequence),
+    waitForRequests: (count, timeoutMs) => started().waitForRequests(count, timeoutMs),
+    reset: () => started().reset(),
+    close: () => started().close(),
   };
 }
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { NotifyFailed } from '../../src/responders/notify/errors.js';
 import type { Notifier, NotifyEvent } from '../../src/responders/notify/types.js';
 import { createSlackNotifier, slackMessage } from '../../src/responders/slack/index.js';
-import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { useHttpReceiver } from '../helpers/http-receiver.js';
+import { notifyFailure } from '../helpers/notify.js';
 
 const EVENT: NotifyEvent = {
   id: 'escalation-x-1860000000000000002',
@@ -21,32 +21,11 @@ const EVENT: NotifyEvent = {
   at: '2026-11-20T10:00:00.000Z',
 };
 
-async function failure(promise: Promise<unknown>): Promise<NotifyFailed> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NotifyFailed) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the delivery to fail');
-}
-
 describe('Slack notifier over real HTTP', () => {
-  let receiver: HttpReceiver;
+  const receiver = useHttpReceiver();
   let notifier: Notifier;
 
-  beforeAll(async () => {
-    receiver = await startHttpReceiver();
-  });
-
-  afterAll(async () => {
-    await receiver.close();
-  });
-
   beforeEach(() => {
-    receiver.reset();
     notifier = createSlackNotifier({
       webhookUrl: `${receiver.url}/services/T000/B000/XXXX`,
       timeoutMs: 2000,
@@ -79,7 +58,7 @@ describe('Slack notifier over real HTTP', () => {
     async ({ status, body, message }: { status: number; body: string; message: string }) => {
       receiver.reply([{ status, body }]);
 
-      const error = await failure(notifier.notify(EVENT));
+      const error = await notifyFailure(notifier.notify(EVENT));
 
       expect(error).toMatchObject({ notifier: 'slack', retryable: false, status, message });
     },
@@ -88,7 +67,7 @@ describe('Slack notifier over real HTTP', () => {
   it('answers 500 rollup_error with a retryable error', async () => {
     receiver.reply([{ status: 500, body: 'rollup_error' }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({
       retryable: true,
@@ -100,7 +79,7 @@ describe('Slack notifier over real HTTP', () => {
   it('answers 429 with the Retry-After Slack sent', async () => {
     receiver.reply([{ status: 429, headers: { 'retry-after': '30' }, body: 'rate_limited' }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({
       code: 'rate-limited',
@@ -113,7 +92,7 @@ describe('Slack notifier over real HTTP', () => {
   it('caps and cleans an oversized error body', async () => {
     receiver.reply([{ status: 400, body: `\u0007${'x'.repeat(100_000)}` }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error.message).toBe(`Slack answered 400 ${'x'.repeat(200)}: check SLACK_WEBHOOK_URL`);
   });
@@ -122,7 +101,7 @@ describe('Slack notifier over real HTTP', () => {
     receiver.reply(['hang']);
     const slow = createSlackNotifier({ webhookUrl: receiver.url, timeoutMs: 150 });
 
-    const error = await failure(slow.notify(EVENT));
+    const error = await notifyFailure(slow.notify(EVENT));
 
     expect(error).toMatchObject({ reason: 'timeout', retryable: true });
     expect(error.message).toBe('Slack did not answer within 150 ms');
@@ -135,7 +114,10 @@ describe('Slack notifier over real HTTP', () => {
       timeoutMs: 150,
     });
 
-    const errors = [await failure(slow.notify(EVENT)), await failure(slow.notify(EVENT))];
+    const errors = [
+      await notifyFailure(slow.notify(EVENT)),
+      await notifyFailure(slow.notify(EVENT)),
+    ];
 
     for (const error of errors) {
       expect(error.message).not.toContain('XXXX');

@@ -1,14 +1,14 @@
 import { getEventListeners } from 'node:events';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { NotifyFailed } from '../../src/responders/notify/errors.js';
 import type { Notifier, NotifyEvent } from '../../src/responders/notify/types.js';
 import {
   createWebhookNotifier,
   verifyWebhookSignature,
   WebhookDelivery,
 } from '../../src/responders/webhook/index.js';
-import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { startHttpReceiver, useHttpReceiver } from '../helpers/http-receiver.js';
+import { notifyFailure } from '../helpers/notify.js';
 
 const SECRET = 'whsec-integration-0123456789';
 const NOW = Date.UTC(2026, 10, 20, 10, 0, 0);
@@ -29,32 +29,11 @@ const EVENT: NotifyEvent = {
   at: '2026-11-20T10:00:00.000Z',
 };
 
-async function failure(promise: Promise<unknown>): Promise<NotifyFailed> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NotifyFailed) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the delivery to fail');
-}
-
 describe('webhook notifier over real HTTP', () => {
-  let receiver: HttpReceiver;
+  const receiver = useHttpReceiver();
   let notifier: Notifier;
 
-  beforeAll(async () => {
-    receiver = await startHttpReceiver();
-  });
-
-  afterAll(async () => {
-    await receiver.close();
-  });
-
   beforeEach(() => {
-    receiver.reset();
     notifier = createWebhookNotifier({
       url: `${receiver.url}/hooks/earshot`,
       secret: SECRET,
@@ -106,8 +85,8 @@ describe('webhook notifier over real HTTP', () => {
   it('makes one attempt per call through 500, 429 and 200, as the queue would retry', async () => {
     receiver.reply([500, { status: 429, headers: { 'retry-after': '1' } }, 200]);
 
-    const first = await failure(notifier.notify(EVENT));
-    const second = await failure(notifier.notify(EVENT));
+    const first = await notifyFailure(notifier.notify(EVENT));
+    const second = await notifyFailure(notifier.notify(EVENT));
     await notifier.notify(EVENT);
 
     expect(first).toMatchObject({ retryable: true, reason: 'server-error', status: 500 });
@@ -122,7 +101,7 @@ describe('webhook notifier over real HTTP', () => {
   it('answers 500 with a retryable error', async () => {
     receiver.reply([{ status: 500, body: 'database down\nstack trace…' }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({
       notifier: 'webhook',
@@ -138,7 +117,7 @@ describe('webhook notifier over real HTTP', () => {
   it('answers 404 with a non-retryable error that names the setting to check', async () => {
     receiver.reply([{ status: 404, body: 'Not Found' }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({
       code: 'config-invalid',
@@ -153,7 +132,7 @@ describe('webhook notifier over real HTTP', () => {
   it('answers 401 with a hint about the secret', async () => {
     receiver.reply([{ status: 401, body: 'bad signature' }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error.code).toBe('auth-failed');
     expect(error.retryable).toBe(false);
@@ -163,7 +142,7 @@ describe('webhook notifier over real HTTP', () => {
   it('answers 429 with Retry-After as an HTTP date', async () => {
     receiver.reply([{ status: 429, headers: { 'retry-after': 'Fri, 20 Nov 2026 10:01:00 GMT' } }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({ code: 'rate-limited', retryable: true, retryAfterMs: 60_000 });
   });
@@ -171,7 +150,7 @@ describe('webhook notifier over real HTTP', () => {
   it('does not follow a redirect with the signed body', async () => {
     receiver.reply([{ status: 302, headers: { location: `${receiver.url}/elsewhere` } }]);
 
-    const error = await failure(notifier.notify(EVENT));
+    const error = await notifyFailure(notifier.notify(EVENT));
 
     expect(error).toMatchObject({ retryable: false, status: 302 });
     expect(error.message).toContain('set NOTIFY_WEBHOOK_URL to the final URL');
@@ -188,7 +167,7 @@ describe('webhook notifier over real HTTP', () => {
     });
 
     const started = performance.now();
-    const error = await failure(slow.notify(EVENT));
+    const error = await notifyFailure(slow.notify(EVENT));
 
     expect(error).toMatchObject({ reason: 'timeout', retryable: true, status: null });
     expect(error.message).toBe('The webhook receiver did not answer within 150 ms');
@@ -200,13 +179,13 @@ describe('webhook notifier over real HTTP', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
 
-    const error = await failure(notifier.notify(EVENT, controller.signal));
+    const error = await notifyFailure(notifier.notify(EVENT, controller.signal));
 
     expect(error).toMatchObject({ reason: 'aborted', retryable: true });
   });
 
   it('sends nothing when the signal is already aborted', async () => {
-    const error = await failure(notifier.notify(EVENT, AbortSignal.abort()));
+    const error = await notifyFailure(notifier.notify(EVENT, AbortSignal.abort()));
 
     expect(error).toMatchObject({ reason: 'aborted', retryable: true });
     expect(receiver.requests).toHaveLength(0);
@@ -218,8 +197,8 @@ describe('webhook notifier over real HTTP', () => {
     const quick = createWebhookNotifier({ url: receiver.url, secret: SECRET, timeoutMs: 150 });
 
     await quick.notify(EVENT, shutdown.signal);
-    await failure(quick.notify(EVENT, shutdown.signal));
-    await failure(quick.notify(EVENT, shutdown.signal));
+    await notifyFailure(quick.notify(EVENT, shutdown.signal));
+    await notifyFailure(quick.notify(EVENT, shutdown.signal));
 
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
@@ -230,7 +209,7 @@ describe('webhook notifier over real HTTP', () => {
     await gone.close();
     const unreachable = createWebhookNotifier({ url, secret: SECRET, now: () => NOW });
 
-    const error = await failure(unreachable.notify(EVENT));
+    const error = await notifyFailure(unreachable.notify(EVENT));
 
     expect(error).toMatchObject({ reason: 'network', retryable: true, status: null });
     expect(error.message).toBe(
@@ -239,7 +218,7 @@ describe('webhook notifier over real HTTP', () => {
   });
 
   it('refuses, without sending, an event id that cannot travel in a header', async () => {
-    const error = await failure(notifier.notify({ ...EVENT, id: 'page x\n1' }));
+    const error = await notifyFailure(notifier.notify({ ...EVENT, id: 'page x\n1' }));
 
     expect(error).toMatchObject({ reason: 'invalid-event', retryable: false });
     expect(receiver.requests).toHaveLength(0);
