@@ -1,5 +1,5 @@
 import { BodyTooLargeError } from '../shared/http.js';
-import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
+import { startSandboxServer, type SandboxRoutes } from '../shared/server.js';
 import { importVerificationKey, verifyBearer, type TokenRules } from './auth.js';
 import {
   errorResponse,
@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import type { SandboxHttpRequest, SandboxHttpResponse } from './http.js';
 import { createHourlyLimiter, DEFAULT_HOURLY_LIMIT, type HourlyLimiter } from './rate-limit.js';
-import { ADMIN_PREFIX, handleAdmin } from './routes/admin.js';
+import { ADMIN_PREFIX, handleAdmin, resetSandbox } from './routes/admin.js';
 import type { Endpoint } from './routes/endpoint.js';
 import {
   createResponseEndpoint,
@@ -23,7 +23,7 @@ import {
   reviewResponseEndpoint,
 } from './routes/reviews.js';
 import { handleFeed, isFeedPath } from './routes/rss.js';
-import { createState, resetState, type SandboxState } from './state.js';
+import { createState, type SandboxState } from './state.js';
 import type { AppStoreRequestLog, AppStoreSandbox, AppStoreSandboxOptions } from './types.js';
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -162,24 +162,14 @@ export async function startAppStoreSandbox(
     log: [],
     now,
   };
-  const server = await startSandboxServer({
+  return startSandboxServer({
     name: 'App Store',
     host: options.host,
     port: options.port,
     now,
     logger: options.logger,
     routes: () => appStoreRoutes(sandbox),
+    log: sandbox.log,
+    reset: () => resetSandbox(sandbox),
   });
-
-  return {
-    ...server,
-    reset() {
-      resetState(sandbox.state);
-      sandbox.limiter.reset();
-      sandbox.log.length = 0;
-    },
-    requests() {
-      return copyRequestLog(sandbox.log);
-    },
-  };
 }

@@ -162,6 +162,13 @@ async function registerAccount(
 
 const REVIEW_PATH = /^\/reviews\/([^/]+)$/;
 
+/** Clears reviews, replies, quota counters and the request log; service accounts, tokens and limits stay. */
+export function resetSandbox(context: AdminContext): void {
+  resetState(context.state);
+  context.quota.reset();
+  context.log.length = 0;
+}
+
 /** Answers a request under {@link ADMIN_PREFIX}; no auth, JSON in and out. */
 export async function handleAdmin(
   context: AdminContext,
@@ -214,9 +221,7 @@ export async function handleAdmin(
       return jsonResponse(200, { ok: true, revoked });
     }
     case 'POST /reset':
-      resetState(state);
-      quota.reset();
-      context.log.length = 0;
+      resetSandbox(context);
       return jsonResponse(200, { ok: true });
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });

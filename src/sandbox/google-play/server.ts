@@ -3,13 +3,13 @@ import {
   type SandboxHttpRequest,
   type SandboxHttpResponse,
 } from '../shared/http.js';
-import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
-import { ADMIN_PREFIX, handleAdmin } from './admin.js';
+import { startSandboxServer, type SandboxRoutes } from '../shared/server.js';
+import { ADMIN_PREFIX, handleAdmin, resetSandbox } from './admin.js';
 import { authenticate, handleToken } from './auth.js';
 import { googleError, internalError, notFound, quotaExceeded } from './errors.js';
 import { createPlayQuota, type PlayQuota } from './quota.js';
 import { getReview, listReviews, replyToReview, type ReviewsContext } from './reviews.js';
-import { createState, resetState, type PlayState } from './state.js';
+import { createState, type PlayState } from './state.js';
 import type { GooglePlaySandbox, GooglePlaySandboxOptions, PlayRequestLog } from './types.js';
 
 const API_PREFIX = '/androidpublisher/v3/applications/';
@@ -140,24 +140,14 @@ export async function startGooglePlaySandbox(
     log: [],
     now,
   };
-  const server = await startSandboxServer({
+  return startSandboxServer({
     name: 'Google Play',
     host: options.host,
     port: options.port,
     now,
     logger: options.logger,
     routes: (origin) => playRoutes(sandbox, origin),
+    log: sandbox.log,
+    reset: () => resetSandbox(sandbox),
   });
-
-  return {
-    ...server,
-    reset() {
-      resetState(sandbox.state);
-      sandbox.quota.reset();
-      sandbox.log.length = 0;
-    },
-    requests() {
-      return copyRequestLog(sandbox.log);
-    },
-  };
 }

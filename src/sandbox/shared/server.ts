@@ -47,7 +47,7 @@ export interface SandboxRoutes {
   debugFields?(): Record<string, unknown>;
 }
 
-export interface SandboxServerOptions {
+export interface SandboxServerOptions<Entry extends SandboxRequestEntry> {
   /** Names the sandbox in log lines and errors, e.g. `App Store` gives "App Store sandbox listening". */
   name: string;
   /** Default 127.0.0.1. */
@@ -59,21 +59,28 @@ export interface SandboxServerOptions {
   logger?: Logger | undefined;
   /** The routes for one request; `origin` is the server's own base URL, e.g. `http://127.0.0.1:53211`. */
   routes(origin: string): SandboxRoutes;
+  /** The request log `routes.record` keeps, as `requests()` returns it. */
+  log: readonly Entry[];
+  /** What the sandbox's `reset()` does (the same as its admin `POST /reset`). */
+  reset(): void;
 }
 
-export interface SandboxServer {
+export interface SandboxServer<Entry extends SandboxRequestEntry> {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:53211`. */
   url: string;
   port: number;
   close(): Promise<void>;
+  reset(): void;
+  /** A copy of the request log, oldest first. */
+  requests(): Entry[];
 }
 
 function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
 }
 
-async function serve(
-  options: SandboxServerOptions,
+async function serve<Entry extends SandboxRequestEntry>(
+  options: SandboxServerOptions<Entry>,
   origin: string,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
@@ -113,7 +120,9 @@ async function serve(
 }
 
 /** Starts a sandbox's HTTP server on loopback and resolves once it listens. */
-export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
+export async function startSandboxServer<Entry extends SandboxRequestEntry>(
+  options: SandboxServerOptions<Entry>,
+): Promise<SandboxServer<Entry>> {
   const host = options.host ?? '127.0.0.1';
   let origin = `http://${host}`;
   const server = createServer((incoming, outgoing) => {
@@ -143,10 +152,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         server.closeAllConnections();
       });
     },
+    reset: () => options.reset(),
+    requests() {
+      return options.log.map((entry) => ({ ...entry, query: { ...entry.query } }));
+    },
   };
-}
-
-/** A copy of a request log that callers may change without touching the sandbox's own. */
-export function copyRequestLog<Entry extends SandboxRequestEntry>(log: readonly Entry[]): Entry[] {
-  return log.map((entry) => ({ ...entry, query: { ...entry.query } }));
 }

@@ -1,5 +1,5 @@
 import { BodyTooLargeError } from '../shared/http.js';
-import { copyRequestLog, startSandboxServer, type SandboxRoutes } from '../shared/server.js';
+import { startSandboxServer, type SandboxRoutes } from '../shared/server.js';
 import { authenticate } from './auth.js';
 import { problemResponse, type SandboxHttpRequest, type SandboxHttpResponse } from './http.js';
 import {
@@ -9,14 +9,14 @@ import {
   unsupportedAuthentication,
 } from './problems.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
-import { ADMIN_PREFIX, handleAdmin } from './routes/admin.js';
+import { ADMIN_PREFIX, handleAdmin, resetSandbox } from './routes/admin.js';
 import { createPostEndpoint } from './routes/create-post.js';
 import type { Endpoint } from './routes/endpoint.js';
 import { mentionsEndpoint } from './routes/mentions.js';
 import { searchEndpoint } from './routes/search.js';
 import { sendDmEndpoint } from './routes/send-dm.js';
 import { usersMeEndpoint } from './routes/users-me.js';
-import { createState, resetState, type SandboxState } from './state.js';
+import { createState, type SandboxState } from './state.js';
 import type { SandboxRequestLog, XSandbox, XSandboxOptions } from './types.js';
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -108,24 +108,14 @@ export async function startXSandbox(options: XSandboxOptions): Promise<XSandbox>
       sandbox.log.push(entry);
     },
   };
-  const server = await startSandboxServer({
+  return startSandboxServer({
     name: 'X',
     host: options.host,
     port: options.port,
     now,
     logger: options.logger,
     routes: () => routes,
+    log: sandbox.log,
+    reset: () => resetSandbox(sandbox),
   });
-
-  return {
-    ...server,
-    reset() {
-      resetState(sandbox.state);
-      sandbox.limiter.reset();
-      sandbox.log.length = 0;
-    },
-    requests() {
-      return copyRequestLog(sandbox.log);
-    },
-  };
 }

@@ -164,6 +164,13 @@ function limits(context: AdminContext): SandboxHttpResponse {
   });
 }
 
+/** Clears reviews, responses, rate-limit counters and the request log; limits stay as configured. */
+export function resetSandbox(context: AdminContext): void {
+  resetState(context.state);
+  context.limiter.reset();
+  context.log.length = 0;
+}
+
 /** Answers a request under {@link ADMIN_PREFIX}; no auth, JSON in and out. */
 export function handleAdmin(
   context: AdminContext,
@@ -199,9 +206,7 @@ export function handleAdmin(
       return limits(context);
     }
     case 'POST /reset':
-      resetState(state);
-      limiter.reset();
-      context.log.length = 0;
+      resetSandbox(context);
       return jsonResponse(200, { ok: true });
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });

@@ -128,6 +128,13 @@ function listPosts(state: SandboxState, by: string | null): SandboxHttpResponse 
   return jsonResponse(200, { data: posts });
 }
 
+/** Clears posts, users, DMs, rate-limit counters and the request log; limits stay as configured. */
+export function resetSandbox(context: AdminContext): void {
+  resetState(context.state);
+  context.limiter.reset();
+  context.log.length = 0;
+}
+
 /** Answers a request under {@link ADMIN_PREFIX}; no auth, JSON in and out. */
 export function handleAdmin(
   context: AdminContext,
@@ -171,9 +178,7 @@ export function handleAdmin(
       return jsonResponse(200, { data: limiter.limits() });
     }
     case 'POST /reset':
-      resetState(state);
-      limiter.reset();
-      context.log.length = 0;
+      resetSandbox(context);
       return jsonResponse(200, { ok: true });
     case 'GET /requests':
       return jsonResponse(200, { data: context.log });
