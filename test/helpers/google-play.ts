@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 
 import { DEFAULT_PLAY_LIMITS } from '../../src/sandbox/google-play/index.js';
 import {
@@ -7,6 +7,7 @@ import {
   startPlayWorld,
   type PlayWorld,
 } from '../integration/google-play-helpers.js';
+import { useSuiteResource } from './suite-resource.js';
 
 /**
  * One Google Play sandbox for the enclosing file or describe, on a controllable clock with one registered service
@@ -24,22 +25,7 @@ import {
  * });
  */
 export function usePlaySandboxWithTokens(): PlayWorld {
-  let current: PlayWorld | undefined;
-  function started(): PlayWorld {
-    if (current === undefined) {
-      throw new Error('The Play sandbox starts in beforeAll; use it from a hook or a test');
-    }
-    return current;
-  }
-
-  beforeAll(async () => {
-    current = await startPlayWorld();
-  });
-
-  afterAll(async () => {
-    await current?.close();
-    current = undefined;
-  });
+  const started = useSuiteResource('Play sandbox', startPlayWorld, (world) => world.close());
 
   beforeEach(async () => {
     const world = started();

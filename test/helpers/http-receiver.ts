@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
+
+import { useSuiteResource } from './suite-resource.js';
 
 /** One request as the receiver saw it; `rawBody` holds the exact bytes, for signature checks. */
 export interface RecordedRequest {
@@ -126,22 +128,7 @@ export async function startHttpReceiver(
  * });
  */
 export function useHttpReceiver(): HttpReceiver {
-  let current: HttpReceiver | undefined;
-  function started(): HttpReceiver {
-    if (current === undefined) {
-      throw new Error('The receiver starts in beforeAll; use it from a hook or a test');
-    }
-    return current;
-  }
-
-  beforeAll(async () => {
-    current = await startHttpReceiver();
-  });
-
-  afterAll(async () => {
-    await current?.close();
-    current = undefined;
-  });
+  const started = useSuiteResource('receiver', startHttpReceiver, (receiver) => receiver.close());
 
   beforeEach(() => {
     started().reset();
