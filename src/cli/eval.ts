@@ -74,21 +74,18 @@ function fixed(value: number): string {
   return value.toFixed(3);
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+};
+
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      return 'no such file';
-    }
-    if (code === 'EISDIR') {
-      return 'is a directory';
-    }
-    if (code === 'EACCES') {
-      return 'permission denied';
-    }
-    return error.message;
+  if (!(error instanceof Error)) {
+    return String(error);
   }
-  return String(error);
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return FILE_ERRORS[code] ?? error.message;
 }
 
 /**

@@ -129,7 +129,7 @@ function compile(model: TrainedModel): CompiledModel {
   const complaintColumns: number[] = [];
   const categoryColumns: number[] = [];
   for (const [column, feature] of model.complaint.vocabulary.entries()) {
-    // A (one-in-a-million) hash collision keeps the first feature; the other is never seen.
+    // A (one-in-a-billion) hash collision keeps the first feature; the other is never seen.
     if (setKey(entries, featureKey(feature), complaintColumns.length)) {
       complaintColumns.push(column);
       categoryColumns.push(-1);
