@@ -1,13 +1,4 @@
-const PACIFIC = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Los_Angeles',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+import { pacificOffset, pacificWallTime } from '../shared/pacific-time.js';
 
 function pad(value: number): string {
   return String(value).padStart(2, '0');
@@ -19,19 +10,8 @@ function pad(value: number): string {
  */
 export function appleDate(ms: number): string {
   const seconds = Math.floor(ms / 1000) * 1000;
-  const parts: Record<string, string> = {};
-  for (const part of PACIFIC.formatToParts(seconds)) {
-    parts[part.type] = part.value;
-  }
-  const year = Number(parts.year);
-  const month = Number(parts.month);
-  const day = Number(parts.day);
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
-  const second = Number(parts.second);
-  const offsetMinutes = Math.round(
-    (Date.UTC(year, month - 1, day, hour, minute, second) - seconds) / 60_000,
-  );
+  const { year, month, day, hour, minute, second } = pacificWallTime(seconds);
+  const offsetMinutes = Math.round(pacificOffset(seconds) / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const absolute = Math.abs(offsetMinutes);
   const offset = `${sign}${pad(Math.floor(absolute / 60))}:${pad(absolute % 60)}`;

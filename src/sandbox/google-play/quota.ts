@@ -1,3 +1,4 @@
+import { pacificOffset, pacificWallTime } from '../shared/pacific-time.js';
 import type { PlayLimits } from './types.js';
 
 export const HOUR_MS = 3_600_000;
@@ -9,49 +10,9 @@ export const DEFAULT_PLAY_LIMITS: PlayLimits = {
   windowDays: 7,
 };
 
-const QUOTA_TIME_ZONE = 'America/Los_Angeles';
-
-const wallClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: QUOTA_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-function wallTime(ms: number): { year: number; month: number; day: number; utcOfWall: number } {
-  const parts: Record<string, number> = {};
-  for (const part of wallClock.formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') {
-      parts[part.type] = Number(part.value);
-    }
-  }
-  const year = parts.year ?? 1970;
-  const month = parts.month ?? 1;
-  const day = parts.day ?? 1;
-  const utcOfWall = Date.UTC(
-    year,
-    month - 1,
-    day,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return { year, month, day, utcOfWall };
-}
-
-/** Pacific time's offset from UTC at `ms`, in ms (e.g. -8 h in winter). */
-function pacificOffset(ms: number): number {
-  const whole = ms - (((ms % 1000) + 1000) % 1000);
-  return wallTime(whole).utcOfWall - whole;
-}
-
 /** Epoch ms of the midnight, Pacific time, that starts the day containing `ms`. */
 export function pacificDayStart(ms: number): number {
-  const { year, month, day } = wallTime(ms);
+  const { year, month, day } = pacificWallTime(ms);
   const midnightAsUtc = Date.UTC(year, month - 1, day);
   const guess = midnightAsUtc - pacificOffset(ms);
   // The offset at midnight differs from the offset at `ms` on the days clocks change.
