@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { CaseStateError, type CaseStateErrorCode } from '../app/case-state.js';
 import { DraftActionError, type DraftErrorCode } from '../app/drafts.js';
 
 /** Sent with every response, the desk's pages and event streams included. */
@@ -20,6 +21,7 @@ export type ApiErrorCode =
   | 'invalid-request'
   | 'not-found'
   | 'not-pending'
+  | 'invalid-transition'
   | 'invalid-text'
   | 'unsupported-media-type'
   | 'payload-too-large'
@@ -99,6 +101,11 @@ const DRAFT_ERROR_STATUS: Record<DraftErrorCode, number> = {
   'invalid-text': 422,
 };
 
+const CASE_STATE_ERROR_STATUS: Record<CaseStateErrorCode, number> = {
+  'not-found': 404,
+  'invalid-transition': 409,
+};
+
 function fromFastifyError(error: FastifyError): ApiError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -135,6 +142,8 @@ export function handleError(
     known = error;
   } else if (error instanceof DraftActionError) {
     known = new ApiError(DRAFT_ERROR_STATUS[error.code], error.code, error.message);
+  } else if (error instanceof CaseStateError) {
+    known = new ApiError(CASE_STATE_ERROR_STATUS[error.code], error.code, error.message);
   } else if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
     known = fromFastifyError(error as FastifyError);
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { changeCaseState, nextStates } from '../../app/case-state.js';
 import { personItemFor } from '../../app/people.js';
 import { relabelCase } from '../../app/relabel.js';
 import {
@@ -86,6 +87,12 @@ export const EscalateBody = z
   .optional();
 export type EscalateBody = z.infer<typeof EscalateBody>;
 
+export const StateBody = z.strictObject({
+  to: z.enum(CASE_STATES),
+  note: z.string().trim().max(1000).optional(),
+});
+export type StateBody = z.infer<typeof StateBody>;
+
 /** The mention fields the desk shows; everything here is untrusted text. */
 export type MentionView = Pick<
   Mention,
@@ -148,8 +155,11 @@ export interface CaseDetail {
   mentions: CaseMentionView[];
   drafts: DraftRecord[];
   audit: AuditRecord[];
+  /** The case's people-queue items: waiting ones first, then done ones (with doneAt and doneBy). */
   people: PersonItem[];
   label: StoredLabel | null;
+  /** The states a person may move the case to now (see `CASE_TRANSITIONS`). */
+  nextStates: CaseState[];
 }
 
 function mentionView(mention: Mention): MentionView {
@@ -247,7 +257,10 @@ export interface CaseRouteOptions {
   categories: () => readonly string[] | null;
 }
 
-/** Cases: list and search, one case with its timeline, relabel (feeds training) and escalate to people. */
+/**
+ * Cases: list and search, one case with its timeline, relabel (feeds training), escalate to people, and
+ * move through the life cycle.
+ */
 export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOptions): void {
   const ctx = options.app.context;
 
@@ -278,7 +291,11 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
   server.get('/api/cases/:id', async (request) => {
     const { id } = parseRequest(CaseParams, request.params, 'params');
     const facts = await factsOrThrow(id);
-    const [drafts, people] = await Promise.all([ctx.drafts.forCase(id), ctx.people.list(1000)]);
+    const [drafts, waiting, done] = await Promise.all([
+      ctx.drafts.forCase(id),
+      ctx.people.list(1000),
+      ctx.people.list(1000, { open: false }),
+    ]);
     const data: CaseDetail = {
       case: caseSummary(facts),
       mentions: facts.mentions.map((stored) => ({
@@ -290,8 +307,9 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
       })),
       drafts,
       audit: facts.audit,
-      people: people.filter((item) => item.caseId === id),
+      people: [...waiting, ...done].filter((item) => item.caseId === id),
       label: facts.label,
+      nextStates: [...nextStates(facts.record.state)],
     };
     return { data };
   });
@@ -334,7 +352,8 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
     const effective = effectiveClassification(facts);
     const item = personItemFor(mention, id, 'desk-escalation', now, null, classification ?? null);
     const note = body?.note ?? '';
-    const created = await ctx.people.add(item);
+    // A case escalated again after its earlier item was done gets that item back in the queue.
+    const created = (await ctx.people.add(item)) || (await ctx.people.requeue(item));
     const base = {
       at: now.toISOString(),
       caseId: id,
@@ -369,5 +388,17 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
       deadline: facts.opening.decision?.deadline ?? null,
     });
     return { data: { item, created } };
+  });
+
+  server.post('/api/cases/:id/state', { config: { minRole: 'approver' } }, async (request) => {
+    const { id } = parseRequest(CaseParams, request.params, 'params');
+    const body = parseRequest(StateBody, request.body, 'body');
+    const change = await changeCaseState(ctx, {
+      caseId: id,
+      to: body.to,
+      by: actorOf(request).name,
+      ...(body.note === undefined ? {} : { note: body.note }),
+    });
+    return { data: change };
   });
 }
