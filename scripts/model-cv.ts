@@ -204,7 +204,7 @@ const GRID: Array<{ name: string; hyperparameters: HyperparameterOverrides }> = 
   { name: 'char 2-5', hyperparameters: { features: { charNgrams: [2, 5] } } },
   { name: 'category l2 1', hyperparameters: { category: { l2: 1 } } },
   { name: 'category epochs 10', hyperparameters: { category: { epochs: 10, learningRate: 0.2 } } },
-  { name: 'category nbAlpha 0.5', hyperparameters: { category: { nbAlpha: 0.5 } } },
+  { name: 'category nbAlpha 1', hyperparameters: { category: { nbAlpha: 1 } } },
   { name: 'unbalanced categories', hyperparameters: { category: { balance: false } } },
 ];
 

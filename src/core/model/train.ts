@@ -53,7 +53,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   category: {
     minCount: 3,
     l2: 0.1,
-    nbAlpha: 1,
+    nbAlpha: 0.5,
     balance: true,
     epochs: 20,
     learningRate: 0.1,
