@@ -157,22 +157,20 @@ export function pairFeature(first: string, second: string): string {
   return `${first}|${second}`;
 }
 
-/** The distinct features of a text, in first-seen order. */
+/** Every feature occurrence of a text (a feature repeats as often as it occurs): per token, then word pairs. */
 export function extractFeatures(text: string, settings: FeatureSettings): string[] {
   const tokens = featureTokens(text, settings);
-  const features = new Set<string>();
+  const features: string[] = [];
   for (const token of tokens) {
-    for (const feature of tokenFeatures(token, settings)) {
-      features.add(feature);
-    }
+    features.push(...tokenFeatures(token, settings));
   }
   if (settings.bigrams) {
     let previous = SENTENCE_START;
     for (const token of tokens) {
-      features.add(pairFeature(previous, token));
+      features.push(pairFeature(previous, token));
       previous = token;
     }
-    features.add(pairFeature(previous, SENTENCE_END));
+    features.push(pairFeature(previous, SENTENCE_END));
   }
-  return [...features];
+  return features;
 }

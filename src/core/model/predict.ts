@@ -36,52 +36,51 @@ export interface PredictContext {
   builtin?: Classification;
 }
 
+interface Contribution {
+  column: number;
+  weight: number;
+}
+
+/**
+ * What one token adds to a text's scores on its own (the word and its character n-grams), computed once per
+ * token: a prediction then adds a few sums per word instead of looking up a dozen n-grams.
+ */
+interface TokenSums {
+  complaintSum: number;
+  complaintCount: number;
+  categorySums: Float64Array | null;
+  categoryCount: number;
+  /** The token's strongest complaint features for each direction, for explanations. */
+  towards: Contribution[];
+  against: Contribution[];
+}
+
 interface CompiledCategory {
   labels: string[];
   biases: Float64Array;
-  // Single precision halves the memory a prediction touches; the stored weights have 5 decimals anyway.
-  weights: Float32Array;
-  scores: Float64Array;
+  weights: Float64Array;
+  /** Summed weights of the current text, one per label (predictions are synchronous). */
+  sums: Float64Array;
 }
 
-/** Lookup tables built once per model: one map for both sub-models keeps it to one lookup per feature. */
+/** Lookup tables built once per model. */
 interface CompiledModel {
   id: string;
   features: FeatureSettings;
   threshold: number;
-  /** Feature key → entry. */
+  /** Feature key → entry; one table for both sub-models keeps it to one lookup per feature. */
   entries: KeyTable;
-  /**
-   * ENTRY_FIELDS numbers per entry, together so one cache line serves a lookup: the stamp of the last text that
-   * counted it (a text counts a feature once), its complaint column (−1: none), its complaint weight and its
-   * category column (−1: none).
-   */
-  entryData: Float64Array;
-  stamp: number;
-  /**
-   * Token → the entries of the features it makes alone (the word, its character n-grams). Words repeat from
-   * text to text, so most tokens cost one map lookup instead of a dozen hashed n-grams.
-   */
-  tokenEntries: Map<string, Int32Array>;
-  /** Scratch space for one prediction, grown as needed (predictions are synchronous). */
-  scratch: {
-    found: Int32Array;
-    complaintColumns: Int32Array;
-    complaintWeights: Float64Array;
-    categoryColumns: Int32Array;
-  };
-  tokens: readonly string[];
+  complaintColumn: Int32Array;
+  complaintWeight: Float64Array;
+  categoryColumn: Int32Array;
+  tokenSums: Map<string, TokenSums>;
+  vocabulary: readonly string[];
   bias: number;
   builtinWeight: number | null;
   category: CompiledCategory | null;
 }
 
 const TOP_FEATURES = 5;
-const ENTRY_FIELDS = 4;
-const SEEN = 0;
-const COMPLAINT_COLUMN = 1;
-const COMPLAINT_WEIGHT = 2;
-const CATEGORY_COLUMN = 3;
 // Keeps the built-in's log-odds finite when it is certain (its confidence is rounded to 3 decimals).
 const MAX_PROBABILITY = 0.999;
 // Bounds the token cache's memory: it is emptied when it reaches this many tokens.
@@ -93,30 +92,6 @@ export function builtinLogOdds(classification: Classification): number {
   const p = classification.complaint ? classification.confidence : 1 - classification.confidence;
   const clipped = Math.min(MAX_PROBABILITY, Math.max(1 - MAX_PROBABILITY, p));
   return Math.log(clipped / (1 - clipped));
-}
-
-function scratchFor(size: number): CompiledModel['scratch'] {
-  return {
-    found: new Int32Array(size),
-    complaintColumns: new Int32Array(size),
-    complaintWeights: new Float64Array(size),
-    categoryColumns: new Int32Array(size),
-  };
-}
-
-function packEntries(
-  complaintColumns: number[],
-  categoryColumns: number[],
-  weights: number[],
-): Float64Array {
-  const data = new Float64Array(complaintColumns.length * ENTRY_FIELDS);
-  for (const [entry, column] of complaintColumns.entries()) {
-    const at = entry * ENTRY_FIELDS;
-    data[at + COMPLAINT_COLUMN] = column;
-    data[at + COMPLAINT_WEIGHT] = column < 0 ? 0 : (weights[column] ?? 0);
-    data[at + CATEGORY_COLUMN] = categoryColumns[entry] ?? -1;
-  }
-  return data;
 }
 
 function compile(model: TrainedModel): CompiledModel {
@@ -151,11 +126,13 @@ function compile(model: TrainedModel): CompiledModel {
     features: model.hyperparameters.features,
     threshold: model.hyperparameters.complaint.threshold,
     entries,
-    entryData: packEntries(complaintColumns, categoryColumns, model.complaint.weights),
-    stamp: 0,
-    tokenEntries: new Map(),
-    scratch: scratchFor(0),
-    tokens: model.complaint.vocabulary,
+    complaintColumn: Int32Array.from(complaintColumns),
+    complaintWeight: Float64Array.from(complaintColumns, (column) =>
+      column < 0 ? 0 : (model.complaint.weights[column] ?? 0),
+    ),
+    categoryColumn: Int32Array.from(categoryColumns),
+    tokenSums: new Map(),
+    vocabulary: model.complaint.vocabulary,
     bias: model.complaint.bias,
     builtinWeight: model.complaint.builtin?.weight ?? null,
     category:
@@ -164,8 +141,8 @@ function compile(model: TrainedModel): CompiledModel {
         : {
             labels: model.category.labels,
             biases: Float64Array.from(model.category.biases),
-            weights: Float32Array.from(model.category.weights),
-            scores: new Float64Array(model.category.labels.length),
+            weights: Float64Array.from(model.category.weights),
+            sums: new Float64Array(model.category.labels.length),
           },
   };
   compiledModels.set(model, compiled);
@@ -181,57 +158,73 @@ export function prepareModel(model: TrainedModel): TrainedModel {
   return model;
 }
 
-function entriesOfToken(compiled: CompiledModel, token: string): Int32Array {
-  const cached = compiled.tokenEntries.get(token);
+/** Keeps `list` sorted by strength (weight × sign), strongest first, at most TOP_FEATURES long. */
+function insertTop(list: Contribution[], candidate: Contribution, sign: number): void {
+  const strength = candidate.weight * sign;
+  if (strength <= 0) {
+    return;
+  }
+  let at = list.length;
+  while (at > 0 && (list[at - 1]?.weight ?? 0) * sign < strength) {
+    at -= 1;
+  }
+  if (at < TOP_FEATURES) {
+    list.splice(at, 0, candidate);
+    list.length = Math.min(list.length, TOP_FEATURES);
+  }
+}
+
+/** Adds the category weights of one feature occurrence to `sums`. */
+function addCategory(category: CompiledCategory, column: number, sums: Float64Array): void {
+  const classes = category.labels.length;
+  const base = column * classes;
+  for (let c = 0; c < classes; c += 1) {
+    sums[c] = (sums[c] ?? 0) + (category.weights[base + c] ?? 0);
+  }
+}
+
+function sumsOfToken(compiled: CompiledModel, token: string): TokenSums {
+  const cached = compiled.tokenSums.get(token);
   if (cached !== undefined) {
     return cached;
   }
-  const found: number[] = [];
+  const { category } = compiled;
+  const sums: TokenSums = {
+    complaintSum: 0,
+    complaintCount: 0,
+    categorySums: category === null ? null : new Float64Array(category.labels.length),
+    categoryCount: 0,
+    towards: [],
+    against: [],
+  };
+  const seen = new Set<number>();
   for (const feature of tokenFeatures(token, compiled.features)) {
     const entry = getKey(compiled.entries, featureKey(feature));
-    if (entry >= 0) {
-      found.push(entry);
+    if (entry < 0) {
+      continue;
     }
-  }
-  const entries = Int32Array.from(found);
-  if (compiled.tokenEntries.size >= TOKEN_CACHE_LIMIT) {
-    compiled.tokenEntries.clear();
-  }
-  compiled.tokenEntries.set(token, entries);
-  return entries;
-}
-
-/** Entries of every known feature of a text, repeats included, into scratch.found; returns how many. */
-function findEntries(compiled: CompiledModel, text: string): number {
-  const tokens = featureTokens(text, compiled.features);
-  const lists: Int32Array[] = [];
-  let capacity = tokens.length + 1;
-  for (const token of tokens) {
-    const list = entriesOfToken(compiled, token);
-    lists.push(list);
-    capacity += list.length;
-  }
-  if (compiled.scratch.found.length < capacity) {
-    compiled.scratch = scratchFor(capacity * 2);
-  }
-  const found = compiled.scratch.found;
-  let count = 0;
-  for (const list of lists) {
-    found.set(list, count);
-    count += list.length;
-  }
-  if (compiled.features.bigrams) {
-    let previous = SENTENCE_START;
-    for (const token of [...tokens, SENTENCE_END]) {
-      const entry = getKey(compiled.entries, pairKey(previous, token));
-      if (entry >= 0) {
-        found[count] = entry;
-        count += 1;
+    const column = compiled.complaintColumn[entry] ?? -1;
+    if (column >= 0) {
+      const weight = compiled.complaintWeight[entry] ?? 0;
+      sums.complaintSum += weight;
+      sums.complaintCount += 1;
+      if (!seen.has(column)) {
+        seen.add(column);
+        insertTop(sums.towards, { column, weight }, 1);
+        insertTop(sums.against, { column, weight }, -1);
       }
-      previous = token;
+    }
+    const categoryColumn = compiled.categoryColumn[entry] ?? -1;
+    if (category !== null && sums.categorySums !== null && categoryColumn >= 0) {
+      addCategory(category, categoryColumn, sums.categorySums);
+      sums.categoryCount += 1;
     }
   }
-  return count;
+  if (compiled.tokenSums.size >= TOKEN_CACHE_LIMIT) {
+    compiled.tokenSums.clear();
+  }
+  compiled.tokenSums.set(token, sums);
+  return sums;
 }
 
 function roundTo(value: number, decimals: number): number {
@@ -239,64 +232,23 @@ function roundTo(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Keeps the strongest few in one pass, without sorting every feature of the text. */
-function topFeatures(
-  compiled: CompiledModel,
-  columns: Int32Array,
-  weights: Float64Array,
-  count: number,
-  sign: number,
-): FeatureWeight[] {
-  const best: Array<{ column: number; strength: number }> = [];
-  for (let i = 0; i < count; i += 1) {
-    const strength = (weights[i] ?? 0) * sign;
-    if (strength <= 0) {
-      continue;
-    }
-    const last = best[best.length - 1];
-    if (best.length === TOP_FEATURES && last !== undefined && strength <= last.strength) {
-      continue;
-    }
-    let at = best.length;
-    while (at > 0 && (best[at - 1]?.strength ?? 0) < strength) {
-      at -= 1;
-    }
-    best.splice(at, 0, { column: columns[i] ?? 0, strength });
-    if (best.length > TOP_FEATURES) {
-      best.pop();
-    }
-  }
-  return best.map((entry) => ({
-    token: compiled.tokens[entry.column] ?? '',
-    weight: roundTo(entry.strength * sign, 3),
-  }));
-}
-
-function predictCategory(
+function bestCategory(
   category: CompiledCategory,
-  columns: Int32Array,
   count: number,
 ): { label: string; probability: number } {
-  const value = count === 0 ? 0 : 1 / Math.sqrt(count);
-  const classes = category.labels.length;
-  const scores = category.scores;
-  scores.set(category.biases);
-  for (let i = 0; i < count; i += 1) {
-    const base = (columns[i] ?? 0) * classes;
-    for (let c = 0; c < classes; c += 1) {
-      scores[c] = (scores[c] ?? 0) + (category.weights[base + c] ?? 0) * value;
-    }
-  }
+  const scale = count === 0 ? 0 : 1 / Math.sqrt(count);
   let best = 0;
   let max = -Infinity;
-  for (const [c, score] of scores.entries()) {
+  for (let c = 0; c < category.labels.length; c += 1) {
+    const score = (category.biases[c] ?? 0) + (category.sums[c] ?? 0) * scale;
+    category.sums[c] = score;
     if (score > max) {
       max = score;
       best = c;
     }
   }
   let total = 0;
-  for (const score of scores) {
+  for (const score of category.sums) {
     total += Math.exp(score - max);
   }
   return { label: category.labels[best] ?? '', probability: 1 / total };
@@ -304,8 +256,8 @@ function predictCategory(
 
 /**
  * Scores one text with a trained model. Pure; the model's lookup tables are built once per model object
- * (see prepareModel). A model trained with the built-in classifier's score needs the built-in's output in
- * `context`.
+ * (see prepareModel) and each word's contribution is computed once. A model trained with the built-in
+ * classifier's score needs the built-in's output in `context`.
  */
 export function predict(
   model: TrainedModel,
@@ -313,37 +265,51 @@ export function predict(
   context: PredictContext = {},
 ): Prediction {
   const compiled = compile(model);
-  const count = findEntries(compiled, text);
-  const { found, complaintColumns, complaintWeights, categoryColumns } = compiled.scratch;
-  let complaintCount = 0;
-  let categoryCount = 0;
-  const data = compiled.entryData;
-  compiled.stamp = compiled.stamp >= Number.MAX_SAFE_INTEGER ? 1 : compiled.stamp + 1;
-  const stamp = compiled.stamp;
+  const { category } = compiled;
+  const tokens = featureTokens(text, compiled.features);
+  category?.sums.fill(0);
   let sum = 0;
-  for (let i = 0; i < count; i += 1) {
-    const at = (found[i] ?? 0) * ENTRY_FIELDS;
-    if (data[at + SEEN] === stamp) {
-      continue;
+  let count = 0;
+  let categoryCount = 0;
+  const found: TokenSums[] = [];
+  for (const token of tokens) {
+    const sums = sumsOfToken(compiled, token);
+    found.push(sums);
+    sum += sums.complaintSum;
+    count += sums.complaintCount;
+    if (category !== null && sums.categorySums !== null) {
+      for (let c = 0; c < category.sums.length; c += 1) {
+        category.sums[c] = (category.sums[c] ?? 0) + (sums.categorySums[c] ?? 0);
+      }
+      categoryCount += sums.categoryCount;
     }
-    data[at + SEEN] = stamp;
-    const complaintColumn = data[at + COMPLAINT_COLUMN] ?? -1;
-    if (complaintColumn >= 0) {
-      const weight = data[at + COMPLAINT_WEIGHT] ?? 0;
-      complaintColumns[complaintCount] = complaintColumn;
-      complaintWeights[complaintCount] = weight;
-      complaintCount += 1;
-      sum += weight;
-    }
-    const categoryColumn = data[at + CATEGORY_COLUMN] ?? -1;
-    if (categoryColumn >= 0) {
-      categoryColumns[categoryCount] = categoryColumn;
-      categoryCount += 1;
+  }
+  const pairs: Contribution[] = [];
+  if (compiled.features.bigrams) {
+    let previous = SENTENCE_START;
+    for (const token of [...tokens, SENTENCE_END]) {
+      const entry = getKey(compiled.entries, pairKey(previous, token));
+      previous = token;
+      if (entry < 0) {
+        continue;
+      }
+      const column = compiled.complaintColumn[entry] ?? -1;
+      if (column >= 0) {
+        const weight = compiled.complaintWeight[entry] ?? 0;
+        sum += weight;
+        count += 1;
+        pairs.push({ column, weight });
+      }
+      const categoryColumn = compiled.categoryColumn[entry] ?? -1;
+      if (category !== null && categoryColumn >= 0) {
+        addCategory(category, categoryColumn, category.sums);
+        categoryCount += 1;
+      }
     }
   }
 
-  // Same unit-length scaling as training.
-  let z = compiled.bias + (complaintCount === 0 ? 0 : sum / Math.sqrt(complaintCount));
+  // Same scaling as training: counts over √(known feature occurrences).
+  let z = compiled.bias + (count === 0 ? 0 : sum / Math.sqrt(count));
   if (compiled.builtinWeight !== null) {
     if (context.builtin === undefined) {
       throw new TypeError(
@@ -355,24 +321,37 @@ export function predict(
   const probability = 1 / (1 + Math.exp(-z));
   const complaint = probability >= compiled.threshold;
 
-  let category: string | null = null;
-  let categoryProbability = 0;
-  if (compiled.category !== null) {
-    const best = predictCategory(compiled.category, categoryColumns, categoryCount);
-    category = best.label;
-    categoryProbability = best.probability;
+  let best: { label: string; probability: number } | null = null;
+  if (category !== null) {
+    best = bestCategory(category, categoryCount);
   }
   return {
     complaint,
     probability,
-    category,
-    categoryProbability,
-    topFeatures: topFeatures(
-      compiled,
-      complaintColumns,
-      complaintWeights,
-      complaintCount,
-      complaint ? 1 : -1,
-    ),
+    category: best?.label ?? null,
+    categoryProbability: best?.probability ?? 0,
+    topFeatures: topFeatures(compiled, found, pairs, complaint ? 1 : -1),
   };
+}
+
+function topFeatures(
+  compiled: CompiledModel,
+  tokens: readonly TokenSums[],
+  pairs: readonly Contribution[],
+  sign: number,
+): FeatureWeight[] {
+  const top: Contribution[] = [];
+  const candidates: Contribution[] = [...pairs];
+  for (const token of tokens) {
+    candidates.push(...(sign > 0 ? token.towards : token.against));
+  }
+  for (const candidate of candidates) {
+    if (!top.some((known) => known.column === candidate.column)) {
+      insertTop(top, candidate, sign);
+    }
+  }
+  return top.map((entry) => ({
+    token: compiled.vocabulary[entry.column] ?? '',
+    weight: roundTo(entry.weight, 3),
+  }));
 }

@@ -15,7 +15,7 @@ function compareStrings(a: string, b: string): number {
 export function buildVocabulary(documents: readonly string[][], minCount: number): string[] {
   const counts = new Map<string, number>();
   for (const features of documents) {
-    for (const feature of features) {
+    for (const feature of new Set(features)) {
       counts.set(feature, (counts.get(feature) ?? 0) + 1);
     }
   }
@@ -36,40 +36,39 @@ export function indexVocabulary(features: readonly string[]): Vocabulary {
   return index;
 }
 
-/** Columns of the known features of one document, ascending. */
-export function columnsOf(features: readonly string[], vocabulary: Vocabulary): number[] {
-  const columns: number[] = [];
-  for (const feature of features) {
-    const column = vocabulary.get(feature);
-    if (column !== undefined) {
-      columns.push(column);
-    }
-  }
-  return columns.sort((a, b) => a - b);
-}
-
 /**
- * Binary presence, scaled to unit length: a long tweet does not outvote a short one just by having more words.
- * Prediction uses the same scaling (1/√k for k known features).
+ * Each known feature's count in the document, divided by √(number of known feature occurrences): a long tweet
+ * does not outvote a short one just by having more words. The divisor is not the vector's Euclidean length on
+ * purpose: with it, a prediction can add up per-token sums cached once per word (see predict.ts).
  */
 export function toMatrix(documents: readonly string[][], vocabulary: Vocabulary): SparseMatrix {
-  const rows: number[][] = [];
+  const rows: Array<Map<number, number>> = [];
   let total = 0;
   for (const features of documents) {
-    const columns = columnsOf(features, vocabulary);
-    rows.push(columns);
-    total += columns.length;
+    const counts = new Map<number, number>();
+    for (const feature of features) {
+      const column = vocabulary.get(feature);
+      if (column !== undefined) {
+        counts.set(column, (counts.get(column) ?? 0) + 1);
+      }
+    }
+    rows.push(counts);
+    total += counts.size;
   }
   const offsets = new Int32Array(rows.length + 1);
   const indices = new Int32Array(total);
   const values = new Float64Array(total);
   let at = 0;
-  for (const [r, columns] of rows.entries()) {
+  for (const [r, counts] of rows.entries()) {
     offsets[r] = at;
-    const value = columns.length === 0 ? 0 : 1 / Math.sqrt(columns.length);
-    for (const column of columns) {
+    let occurrences = 0;
+    for (const count of counts.values()) {
+      occurrences += count;
+    }
+    const scale = occurrences === 0 ? 0 : 1 / Math.sqrt(occurrences);
+    for (const column of [...counts.keys()].sort((a, b) => a - b)) {
       indices[at] = column;
-      values[at] = value;
+      values[at] = (counts.get(column) ?? 0) * scale;
       at += 1;
     }
   }
