@@ -106,8 +106,9 @@ export function createDeskServer(deps: DeskServerDeps): FastifyInstance {
   });
 
   // Cookies are parsed by the auth hook itself, so they are read before anything else whatever the
-  // plugin's load order; the plugin only serialises Set-Cookie.
-  server.register(fastifyCookie, { hook: false });
+  // plugin's load order; the plugin is here to serialise Set-Cookie. It needs a hook for that: with
+  // `hook: false`, @fastify/cookie before 11.1.5 adds no onSend handler, and sign-in sets no cookie.
+  server.register(fastifyCookie, { hook: 'onRequest' });
   server.decorateRequest('actor', null);
   server.decorateRequest('authMethod', null);
   server.decorateRequest('csrfToken', null);
