@@ -413,6 +413,34 @@ describe('the desk in a real browser', () => {
     await screenshot(name as string, name === 'metrics' || name === 'case');
   });
 
+  it('resolves a case from the case page, without a reload', async () => {
+    const caseId = (await harness.app.drafts.get(await draftFor(today.extra)))?.caseId ?? '';
+    await page.goto(`/cases/${encodeURIComponent(caseId)}`);
+    await page.waitForSelector('[data-testid="state-actions"] button[data-state="resolved"]');
+    await page.evaluate(() => {
+      (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
+
+    await page.fill('[data-testid="state-note"]', 'Site back up; customer confirmed');
+    await page.click('[data-testid="state-actions"] button[data-state="resolved"]');
+    await page.waitForSelector('[data-testid="state-actions"] button[data-state="closed"]');
+
+    expect(await page.locator('.badge-state-resolved').count()).toBe(1);
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument,
+      ),
+    ).toBe(true);
+    const record = await harness.app.context.cases.get(caseId);
+    expect(record).toMatchObject({ state: 'resolved', resolvedAt: expect.any(String) });
+    expect((await harness.app.context.audit.forCase(caseId)).at(-1)).toMatchObject({
+      outcome: 'state_changed',
+      reason: 'case-resolved',
+      actor: 'ana',
+      detail: 'new → resolved: Site back up; customer confirmed',
+    });
+  });
+
   it('sends the page to sign-in when the session is gone and an action is refused', async () => {
     await page.goto('/');
     await page.waitForSelector('[data-testid="draft-item"].selected');

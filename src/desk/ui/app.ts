@@ -99,7 +99,7 @@ function Page(props: {
     case '/cases':
       return h(CasesPage, { search: props.search });
     case '/people':
-      return h(PeoplePage, { version: live.draftsVersion });
+      return h(PeoplePage, { version: live.draftsVersion, session });
     case '/sla':
       return h(MetricsPage, null);
     case '/settings':

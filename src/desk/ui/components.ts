@@ -1,6 +1,6 @@
 import { h, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Author, AuditRecord, Classification, Severity } from '../../core/types.js';
+import type { Author, AuditRecord, CaseState, Classification, Severity } from '../../core/types.js';
 import type { MentionView } from '../routes/cases.js';
 import type { SettingsView } from '../routes/settings.js';
 import { api, messageOf } from './lib/api.js';
@@ -319,6 +319,94 @@ export function EscalateForm(props: { caseId: string; canAct: boolean; onDone: (
     }),
     h('button', { type: 'submit', class: 'warn', disabled: !props.canAct }, 'Escalate'),
     done ? h('span', { class: 'ok' }, ' Escalated') : null,
+    h(ErrorNote, { error }),
+  );
+}
+
+/** The life-cycle moves the case page offers, in this order, when the case may make them. */
+const STATE_ACTIONS: ReadonlyArray<{ to: CaseState; label: string; kind: string }> = [
+  { to: 'waiting_on_customer', label: 'Waiting on customer', kind: '' },
+  { to: 'resolved', label: 'Resolve', kind: 'primary' },
+  { to: 'closed', label: 'Close', kind: '' },
+  { to: 'invalid', label: 'Invalid', kind: 'danger' },
+  { to: 'new', label: 'Reopen', kind: 'warn' },
+];
+
+export interface StateActionsProps {
+  caseId: string;
+  /** The states the case may move to now, as the case API lists them. */
+  nextStates: readonly CaseState[];
+  canAct: boolean;
+  onDone: () => void;
+}
+
+/**
+ * Moves the case along its life cycle with an optional note for the audit log. Escalation has its own form,
+ * because it also queues the case for a person and notifies.
+ */
+export function StateActions(props: StateActionsProps) {
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [moved, setMoved] = useState<string | null>(null);
+  useEffect(() => {
+    setNote('');
+    setError(null);
+    setMoved(null);
+  }, [props.caseId]);
+
+  const actions = STATE_ACTIONS.filter((action) => props.nextStates.includes(action.to));
+  if (actions.length === 0) {
+    return h('p', { class: 'muted', 'data-testid': 'state-actions' }, 'This case is final.');
+  }
+  const move = async (to: CaseState) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await api.post(
+        `/api/cases/${encodeURIComponent(props.caseId)}/state`,
+        note.trim() === '' ? { to } : { to, note },
+      );
+      setNote('');
+      setMoved(to.replace(/_/g, ' '));
+      props.onDone();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return h(
+    'form',
+    {
+      class: 'inline-form state-actions',
+      'data-testid': 'state-actions',
+      onSubmit: (event: Event) => event.preventDefault(),
+    },
+    h('input', {
+      type: 'text',
+      placeholder: 'Note for the timeline (optional)',
+      value: note,
+      maxLength: 1000,
+      disabled: !props.canAct || busy,
+      'data-testid': 'state-note',
+      onInput: (event: Event) => setNote((event.currentTarget as HTMLInputElement).value),
+    }),
+    actions.map((action) =>
+      h(
+        'button',
+        {
+          key: action.to,
+          type: 'button',
+          class: action.kind,
+          disabled: !props.canAct || busy,
+          'data-state': action.to,
+          onClick: () => void move(action.to),
+        },
+        action.label,
+      ),
+    ),
+    moved === null ? null : h('span', { class: 'ok' }, ` Moved to ${moved}`),
     h(ErrorNote, { error }),
   );
 }

@@ -11,6 +11,7 @@ import {
   PostCard,
   RelabelForm,
   SeverityBadge,
+  StateActions,
 } from '../components.js';
 import { api, messageOf, type SessionInfo } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
@@ -159,17 +160,31 @@ export function CasePage(props: { id: string; session: SessionInfo }) {
           h('h2', null, 'Waiting for a person'),
           h(
             'ul',
-            null,
+            { 'data-testid': 'case-people' },
             detail.people.map((item) =>
               h(
                 'li',
                 { key: item.id },
-                h(Badge, { kind: 'warn' }, item.reason),
+                h(Badge, { kind: item.doneAt === undefined ? 'warn' : 'muted' }, item.reason),
                 ` since ${dateTime(item.at)}`,
+                item.doneAt === undefined
+                  ? null
+                  : h(
+                      'span',
+                      { class: 'muted' },
+                      ` · done by ${item.doneBy ?? 'someone'} ${dateTime(item.doneAt)}`,
+                    ),
               ),
             ),
           ),
         ),
+    h('h2', null, 'State'),
+    h(StateActions, {
+      caseId: summary.id,
+      nextStates: detail.nextStates,
+      canAct,
+      onDone: () => void load(),
+    }),
     h('h2', null, 'Relabel or escalate'),
     h(
       'div',

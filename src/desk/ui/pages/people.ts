@@ -2,7 +2,7 @@ import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PersonItem } from '../../../store/people-queue.js';
 import { Badge, ErrorNote, PostCard, SeverityBadge } from '../components.js';
-import { api, messageOf } from '../lib/api.js';
+import { api, messageOf, type SessionInfo } from '../lib/api.js';
 import { dateTime, percent } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 
@@ -16,35 +16,120 @@ const REASON_TEXT: Record<string, string> = {
   'reply-outcome-unknown': 'A reply may or may not have been posted: check the thread',
 };
 
-/** Escalations and keyword-search hits waiting for a person, oldest first. */
-export function PeoplePage(props: { version: number }) {
+/** Marks one item done; the page drops it from the list once the server agrees. */
+function DoneButton(props: {
+  item: PersonItem;
+  canAct: boolean;
+  onDone: (item: PersonItem) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const markDone = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = await api.post<{ data: PersonItem }>(
+        `/api/people/${encodeURIComponent(props.item.id)}/done`,
+      );
+      props.onDone(body.data);
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(false);
+    }
+  };
+  return h(
+    'span',
+    { class: 'person-done' },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        disabled: !props.canAct || busy,
+        title: props.canAct
+          ? 'Handled: take it off the queue'
+          : 'Approvers and admins mark items done',
+        'data-testid': 'person-done',
+        onClick: () => void markDone(),
+      },
+      'Done',
+    ),
+    h(ErrorNote, { error }),
+  );
+}
+
+/** Escalations and keyword-search hits waiting for a person, oldest first; or the items already done. */
+export function PeoplePage(props: { version: number; session: SessionInfo }) {
+  const canAct = props.session.user.role !== 'viewer';
+  const [showDone, setShowDone] = useState(false);
   const [items, setItems] = useState<PersonItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
 
   useEffect(() => {
     api
-      .get<{ data: PersonItem[] }>('/api/people')
+      .get<{ data: PersonItem[] }>(`/api/people${showDone ? '?open=false' : ''}`)
       .then((body) => setItems(body.data))
       .catch((failure: unknown) => setError(messageOf(failure)));
-  }, [props.version]);
+  }, [props.version, showDone]);
+
+  const switchTo = (done: boolean) => {
+    if (done !== showDone) {
+      setItems(null);
+      setFlash(null);
+      setShowDone(done);
+    }
+  };
+  const onDone = (done: PersonItem) => {
+    setItems((current) => (current ?? []).filter((item) => item.id !== done.id));
+    setFlash(`Marked done: ${done.reason} in case ${done.caseId}`);
+  };
 
   return h(
     'main',
     { class: 'page' },
     h(
-      'h1',
-      null,
-      'People queue ',
-      h('span', { class: 'muted' }, items === null ? '' : `(${items.length})`),
+      'header',
+      { class: 'detail-head' },
+      h(
+        'h1',
+        null,
+        'People queue ',
+        h('span', { class: 'muted' }, items === null ? '' : `(${items.length})`),
+      ),
+      h(
+        'div',
+        { class: 'segmented push-right', role: 'group', 'aria-label': 'Which items' },
+        h(
+          'button',
+          { type: 'button', class: showDone ? '' : 'selected', onClick: () => switchTo(false) },
+          'Waiting',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: showDone ? 'selected' : '',
+            'data-testid': 'people-show-done',
+            onClick: () => switchTo(true),
+          },
+          'Done',
+        ),
+      ),
     ),
     h(
       'p',
       { class: 'muted' },
-      'Posts earshot must not or cannot answer on its own. Answer them on the platform, then work the case.',
+      'Posts earshot must not or cannot answer on its own. Answer them on the platform, then mark them done or work the case.',
     ),
+    flash === null ? null : h('p', { class: 'flash', role: 'status' }, flash),
     h(ErrorNote, { error }),
     items !== null && items.length === 0
-      ? h('p', { class: 'empty' }, 'Nobody is waiting for a person.')
+      ? h(
+          'p',
+          { class: 'empty' },
+          showDone ? 'Nothing has been marked done yet.' : 'Nobody is waiting for a person.',
+        )
       : null,
     h(
       'div',
@@ -56,7 +141,7 @@ export function PeoplePage(props: { version: number }) {
           h(
             'header',
             { class: 'detail-head' },
-            h(Badge, { kind: 'warn' }, item.reason),
+            h(Badge, { kind: item.doneAt === undefined ? 'warn' : 'muted' }, item.reason),
             h(
               'span',
               null,
@@ -64,11 +149,19 @@ export function PeoplePage(props: { version: number }) {
                 (item.reason.startsWith('blocked-') ? 'A reply was blocked before posting' : ''),
             ),
             h('span', { class: 'muted' }, ` · ${dateTime(item.at)}`),
+            item.doneAt === undefined
+              ? null
+              : h(
+                  'span',
+                  { class: 'muted' },
+                  ` · done by ${item.doneBy ?? 'someone'} ${dateTime(item.doneAt)}`,
+                ),
             h(
               Link,
               { href: `/cases/${encodeURIComponent(item.caseId)}`, class: 'push-right' },
               `Case ${item.caseId} →`,
             ),
+            item.doneAt === undefined ? h(DoneButton, { item, canAct, onDone }) : null,
           ),
           h(PostCard, { mention: { ...item.mention, lang: null, inReplyToId: null } }),
           item.classification === null
