@@ -104,7 +104,7 @@ export function createPrometheus(options: PrometheusOptions): PrometheusExporter
   });
   new Gauge({
     name: 'earshot_people_queue_items',
-    help: 'Items in the people queue (escalations, keyword hits, unclear outcomes)',
+    help: 'Items waiting in the people queue (escalations, keyword hits, unclear outcomes)',
     registers: [registry],
     async collect() {
       this.set((await ctx.people.list(10_000)).length);
