@@ -105,7 +105,7 @@ export interface CaseStateInput {
  * @example
  * { caseId: 'x-1860000000000000001', from: 'acknowledged', to: 'resolved', by: 'ana',
  *   at: '2026-03-01T12:00:00.000Z', note: 'Refund sent', resolvedAt: '2026-03-01T12:00:00.000Z',
- *   peopleDone: ['desk-escalation-x-mentions-1860000000000000001'] }
+ *   peopleDone: ['desk-escalation-x-mentions-1860000000000000001'], draftsSuperseded: [] }
  */
 export interface CaseStateChange {
   caseId: string;
@@ -118,9 +118,11 @@ export interface CaseStateChange {
   resolvedAt: string | null;
   /** People-queue items of the case this change marked done. */
   peopleDone: string[];
+  /** Drafts of the case that waited for approval and were superseded because the case settled. */
+  draftsSuperseded: string[];
 }
 
-export type CaseStateDeps = Pick<AppContext, 'cases' | 'people' | 'audit' | 'now'>;
+export type CaseStateDeps = Pick<AppContext, 'cases' | 'people' | 'audit' | 'now' | 'drafts'>;
 
 /** The case's opening post as `{ source, mentionId }`, for the audit record; nulls when none is stored. */
 async function openingOf(
@@ -160,11 +162,11 @@ export async function changeCaseState(
     throw new CaseStateError('invalid-transition', caseId, record.state, to);
   }
   const now = deps.now();
-  // setState answers with the state it replaced, which is what the audit records: it can differ from the
-  // one read above when someone changed the case in between. A concurrent move to the same state has
-  // already been recorded by whoever made it.
-  const previous = (await deps.cases.setState(caseId, to, now)) ?? record.state;
-  if (previous === to) {
+  // Compare-and-set on the state read above: if someone moved the case in between, this move is checked
+  // again against where the case is now rather than slipping through.
+  const previous =
+    (await deps.cases.setState(caseId, to, now, { from: record.state })) ?? record.state;
+  if (previous !== record.state || previous === to) {
     throw new CaseStateError('invalid-transition', caseId, previous, to);
   }
   const note = input.note?.trim() ?? '';
@@ -180,11 +182,29 @@ export async function changeCaseState(
   await deps.audit.append(audit);
 
   const peopleDone: string[] = [];
+  const draftsSuperseded: string[] = [];
   if (SETTLING_STATES.has(to)) {
     const waiting = await deps.people.list(OPEN_ITEMS_SCAN);
     for (const item of waiting) {
       if (item.caseId === caseId && (await deps.people.done(item.id, by, now)) !== null) {
         peopleDone.push(item.id);
+      }
+    }
+    // A settled case owes no reply: what still waits for approval must not go out afterwards.
+    for (const draft of await deps.drafts.forCase(caseId)) {
+      const superseded = await deps.drafts.update(draft.id, (current) =>
+        current.status === 'pending_approval'
+          ? {
+              ...current,
+              status: 'superseded',
+              decidedAt: now.toISOString(),
+              decidedBy: by,
+              note: `case ${to}`,
+            }
+          : null,
+      );
+      if (superseded !== null) {
+        draftsSuperseded.push(draft.id);
       }
     }
   }
@@ -198,5 +218,6 @@ export async function changeCaseState(
     note: note === '' ? null : note,
     resolvedAt: after?.resolvedAt ?? null,
     peopleDone,
+    draftsSuperseded,
   };
 }

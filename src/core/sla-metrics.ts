@@ -175,8 +175,8 @@ const DECISION_OUTCOMES = new Set<AuditRecord['outcome']>([
 ]);
 const ESCALATION_OUTCOMES = new Set<AuditRecord['outcome']>(['escalated_human', 'escalated_dm']);
 const ESCALATION_NOTICES = new Set(['page', 'escalation']);
-const REOPEN_REASONS = new Set(['reopened', 'case-reopened', 'review-edited']);
-const REOPEN_DETAIL = /(?:\bto\b|→|->)\s*(?:new|reopened)\b/i;
+const REOPEN_REASONS = new Set(['reopened', 'case-reopened', 'case-new', 'review-edited']);
+const SETTLE_REASONS = new Set(['case-resolved', 'case-closed']);
 
 /** Nearest-rank percentile of sorted values: the smallest value with at least p of the values at or below it. */
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -266,7 +266,7 @@ export function isReopen(record: AuditRecord): boolean {
   if (record.outcome !== 'state_changed') {
     return false;
   }
-  return REOPEN_REASONS.has(record.reason) || REOPEN_DETAIL.test(record.detail ?? '');
+  return REOPEN_REASONS.has(record.reason);
 }
 
 function emptyRecord<K extends string, V>(keys: readonly K[], make: () => V): Record<K, V> {
@@ -480,7 +480,7 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
     }
 
     reopenRecords += item.audit.filter((record) => record.outcome === 'state_changed').length;
-    if (replied !== null || item.resolvedAt !== null) {
+    if (replied !== null || settledAt(item) !== null) {
       answered += 1;
       if (reopenedAfterAnswer(item, replied)) {
         reopened += 1;
@@ -572,11 +572,23 @@ function reopenRate(
   return { answered, reopened, rate: answered === 0 ? null : reopened / answered, note: null };
 }
 
+/**
+ * When the case was first resolved or closed: from the audit log, because reopening clears `resolvedAt`
+ * (time to resolution counts the final resolution).
+ */
+function settledAt(item: MetricCase): string | null {
+  const settled = item.audit.find(
+    (record) => record.outcome === 'state_changed' && SETTLE_REASONS.has(record.reason),
+  );
+  return settled?.at ?? item.resolvedAt;
+}
+
 /** A reopen after we answered (or resolved) the case: a new post in it, or a review edit. */
 function reopenedAfterAnswer(item: MetricCase, replied: string | null): boolean {
+  const settled = settledAt(item);
   const answeredAt = Math.min(
     replied === null ? Number.POSITIVE_INFINITY : Date.parse(replied),
-    item.resolvedAt === null ? Number.POSITIVE_INFINITY : Date.parse(item.resolvedAt),
+    settled === null ? Number.POSITIVE_INFINITY : Date.parse(settled),
   );
   return item.audit.some((record) => isReopen(record) && Date.parse(record.at) > answeredAt);
 }

@@ -16,6 +16,15 @@ export interface CaseRecord {
   ratingLatest: number | null;
 }
 
+const SET_STATE = `
+local current = redis.call('HGET', KEYS[1], 'state')
+if ARGV[3] ~= '' and current ~= ARGV[3] then return {current or '', 0} end
+if current == ARGV[1] then return {current or '', 0} end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
+if ARGV[1] == 'resolved' then redis.call('HSET', KEYS[1], 'resolvedAt', ARGV[2]) end
+if ARGV[1] == 'new' then redis.call('HDEL', KEYS[1], 'resolvedAt') end
+return {current or '', 1}`;
+
 /** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
 export function caseIdFor(mention: Pick<Mention, 'source' | 'conversationId'>): string {
   return `${platformOf(mention.source)}-${mention.conversationId}`;
@@ -132,19 +141,27 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       await redis.hincrby(keys.case(caseId), 'automatedReplies', 1);
     },
 
-    /** Moves the case to `state`; returns the previous state so the caller can audit the transition. */
-    async setState(caseId: string, state: CaseState, now: Date): Promise<CaseState | null> {
-      const key = keys.case(caseId);
-      const previous = (await redis.hget(key, 'state')) as CaseState | null;
-      if (previous === state) {
-        return previous;
-      }
-      const fields: Record<string, string> = { state, updatedAt: now.toISOString() };
-      if (state === 'resolved') {
-        fields.resolvedAt = now.toISOString();
-      }
-      await redis.hset(key, fields);
-      return previous;
+    /**
+     * Moves the case to `state` atomically and returns the state it replaced, so the caller can audit the
+     * transition. With `from`, the move happens only if the case is still in that state (otherwise the
+     * current state is returned unchanged): two people acting at once cannot both move it. Resolving stamps
+     * `resolvedAt`; reopening (back to `new`) clears it, so time to resolution counts the final resolution.
+     */
+    async setState(
+      caseId: string,
+      state: CaseState,
+      now: Date,
+      options: { from?: CaseState } = {},
+    ): Promise<CaseState | null> {
+      const result = (await redis.eval(
+        SET_STATE,
+        1,
+        keys.case(caseId),
+        state,
+        now.toISOString(),
+        options.from ?? '',
+      )) as [string, number];
+      return result[0] === '' ? null : (result[0] as CaseState);
     },
 
     async list(limit = 100): Promise<string[]> {

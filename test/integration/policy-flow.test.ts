@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { changeCaseState } from '../../src/app/case-state.js';
 import type { Actor } from '../../src/app/drafts.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -226,5 +227,32 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     const quietEnd = new Date(now);
     quietEnd.setUTCHours(hour + 2, 0, 0, 0);
     expect(Math.abs(sendAt - quietEnd.getTime())).toBeLessThan(1000);
+  });
+
+  it('settling a case supersedes its waiting drafts; reopening clears the resolution time', async () => {
+    harness = await startHarness();
+    const postId = await harness.mention('@acme the website is down for me');
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const caseId = `x-${postId}`;
+
+    const resolved = await changeCaseState(harness.app.context, {
+      caseId,
+      to: 'resolved',
+      by: 'ana',
+      note: 'fixed',
+    });
+    const resolvedAt = (await harness.app.context.cases.get(caseId))?.resolvedAt;
+    const reopened = await changeCaseState(harness.app.context, { caseId, to: 'new', by: 'ana' });
+
+    expect(resolved.draftsSuperseded).toEqual([`ack-x-${postId}`]);
+    expect(resolvedAt).toBe(resolved.at);
+    await expect(harness.app.drafts.approve(`ack-x-${postId}`, ana)).rejects.toThrow(
+      'is superseded',
+    );
+    expect(reopened.from).toBe('resolved');
+    expect((await harness.app.context.cases.get(caseId))?.resolvedAt).toBeNull();
+    expect(await harness.brandPosts()).toEqual([]);
   });
 });

@@ -146,12 +146,13 @@ describe('attainment of one case', () => {
 
 describe('reopens', () => {
   it.each`
-    record                                                                      | expected
-    ${audit('state_changed', 1, { reason: 'reopened' })}                        | ${true}
-    ${audit('state_changed', 1, { reason: 'review-edited' })}                   | ${true}
-    ${audit('state_changed', 1, { reason: 'moved', detail: 'resolved → new' })} | ${true}
-    ${audit('state_changed', 1, { reason: 'moved', detail: 'to resolved' })}    | ${false}
-    ${audit('sent', 1, { reason: 'reopened' })}                                 | ${false}
+    record                                                                                 | expected
+    ${audit('state_changed', 1, { reason: 'reopened' })}                                   | ${true}
+    ${audit('state_changed', 1, { reason: 'review-edited' })}                              | ${true}
+    ${audit('state_changed', 1, { reason: 'case-new', detail: 'resolved → new' })}         | ${true}
+    ${audit('state_changed', 1, { reason: 'case-resolved', detail: 'moved to new plan' })} | ${false}
+    ${audit('state_changed', 1, { reason: 'moved', detail: 'to resolved' })}               | ${false}
+    ${audit('sent', 1, { reason: 'reopened' })}                                            | ${false}
   `('$record.reason / $record.detail → $expected', ({ record, expected }) => {
     expect(isReopen(record as AuditRecord)).toBe(expected);
   });
