@@ -49,7 +49,11 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
       caseContext: { acknowledged, optedOut: await ctx.optOuts.has(platform, mention.author.id) },
       policy: ctx.policy,
       now,
-      dmAvailable: ctx.dmResponders.has(platform) && ctx.privacyUrlConfigured,
+      // A DM needs a channel, a privacy policy to link, and an author who accepts DMs from the brand.
+      dmAvailable:
+        ctx.dmResponders.has(platform) &&
+        ctx.privacyUrlConfigured &&
+        mention.author.acceptsDms !== false,
       rating: mention.rating ?? null,
     });
   let decision = await evaluate(await ctx.cases.isAcknowledgementClaimed(caseId));

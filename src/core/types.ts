@@ -23,6 +23,8 @@ export interface Author {
   name: string;
   followersCount: number | null;
   verified: boolean;
+  /** X: whether the author accepts DMs from the brand (user field receives_your_dm), when known. */
+  acceptsDms?: boolean;
 }
 
 /**

@@ -255,4 +255,28 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     expect((await harness.app.context.cases.get(caseId))?.resolvedAt).toBeNull();
     expect(await harness.brandPosts()).toEqual([]);
   });
+
+  it('keeps private matters out of DMs for an author who does not accept them: a person approves instead', async () => {
+    harness = await startHarness({ privacyUrl: 'https://acme.test/privacy' });
+    const postId = await harness.mention('@acme my card was charged but the order failed', {
+      username: 'closed',
+      name: 'Cleo',
+      accepts_dms: false,
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    expect(await harness.brandPosts()).toEqual([]);
+    expect(await dms(harness)).toEqual([]);
+    const drafts = await harness.app.drafts.list({ caseId: `x-${postId}` });
+    expect(
+      drafts.map((draft) => [
+        draft.kind,
+        draft.status,
+        draft.approvalReasons.includes('dm-unavailable'),
+      ]),
+    ).toEqual([['first-reply', 'pending_approval', true]]);
+  });
 });

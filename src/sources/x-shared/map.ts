@@ -15,7 +15,13 @@ export const TWEET_FIELDS = [
   'referenced_tweets',
   'in_reply_to_user_id',
 ] as const;
-export const USER_FIELDS = ['name', 'username', 'verified', 'public_metrics'] as const;
+export const USER_FIELDS = [
+  'name',
+  'username',
+  'verified',
+  'public_metrics',
+  'receives_your_dm',
+] as const;
 export const EXPANSIONS = ['author_id', 'referenced_tweets.id'] as const;
 
 function mentionsHandle(text: string, handle: string): boolean {
@@ -96,6 +102,7 @@ export function mapXPage(
         name: author.name || author.username,
         followersCount: author.public_metrics?.followers_count ?? null,
         verified: author.verified ?? false,
+        ...(author.receives_your_dm !== undefined ? { acceptsDms: author.receives_your_dm } : {}),
       },
       createdAt: tweet.data.created_at ?? new Date(0).toISOString(),
       conversationId: tweet.data.conversation_id ?? tweet.data.id,

@@ -7,6 +7,7 @@ export const XUser = z.object({
   username: z.string().min(1),
   name: z.string().catch(''),
   verified: z.boolean().optional().catch(undefined),
+  receives_your_dm: z.boolean().optional().catch(undefined),
   public_metrics: z
     .object({ followers_count: z.number().int().nonnegative().optional().catch(undefined) })
     .optional()
