@@ -195,8 +195,9 @@ function naiveBayesTrainer(rows: TrainingRow[]): Classifier {
 // Settings tried with --grid; each differs from the defaults (or --set) in one place.
 const GRID: Array<{ name: string; hyperparameters: HyperparameterOverrides }> = [
   { name: 'defaults', hyperparameters: {} },
-  { name: 'complaint l2 0.03', hyperparameters: { complaint: { l2: 0.03 } } },
+  { name: 'complaint l2 0.1', hyperparameters: { complaint: { l2: 0.1 } } },
   { name: 'complaint l2 0.3', hyperparameters: { complaint: { l2: 0.3 } } },
+  { name: 'complaint nbAlpha 1', hyperparameters: { complaint: { nbAlpha: 1 } } },
   { name: 'complaint minCount 1', hyperparameters: { complaint: { minCount: 1 } } },
   { name: 'no bigrams', hyperparameters: { features: { bigrams: false } } },
   { name: 'no negation marking', hyperparameters: { features: { negationWindow: 0 } } },
@@ -204,7 +205,7 @@ const GRID: Array<{ name: string; hyperparameters: HyperparameterOverrides }> = 
   { name: 'char 2-5', hyperparameters: { features: { charNgrams: [2, 5] } } },
   { name: 'category l2 1', hyperparameters: { category: { l2: 1 } } },
   { name: 'category epochs 10', hyperparameters: { category: { epochs: 10, learningRate: 0.2 } } },
-  { name: 'category nbAlpha 1', hyperparameters: { category: { nbAlpha: 1 } } },
+  { name: 'category nbAlpha 0.5', hyperparameters: { category: { nbAlpha: 0.5 } } },
   { name: 'unbalanced categories', hyperparameters: { category: { balance: false } } },
 ];
 

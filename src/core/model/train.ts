@@ -44,8 +44,8 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   features: { bigrams: true, negationWindow: 3, charNgrams: [3, 5] },
   complaint: {
     minCount: 2,
-    l2: 0.1,
-    nbAlpha: 1,
+    l2: 0.2,
+    nbAlpha: 0.5,
     builtinScale: 0.3,
     threshold: 0.5,
     maxIterations: 200,
@@ -53,7 +53,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   category: {
     minCount: 3,
     l2: 0.1,
-    nbAlpha: 0.5,
+    nbAlpha: 0.25,
     balance: true,
     epochs: 20,
     learningRate: 0.1,
