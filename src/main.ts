@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import pretty from 'pino-pretty';
-import { createApp, type App } from './app.js';
+import { createApp, type App, type AppDeps } from './app.js';
 import { parseConfig, type Config } from './config/env.js';
 import { loadClassifierRules } from './config/rules.js';
 import { loadTemplates } from './config/templates.js';
@@ -21,11 +21,9 @@ import { createSlackNotifier } from './responders/slack/index.js';
 import { createWebhookNotifier } from './responders/webhook/index.js';
 import type { Notifier } from './responders/notify/types.js';
 import { startDemoTraffic, type DemoTraffic } from './sandbox/demo-traffic.js';
-import { wireAppStore } from './compose/app-store.js';
-import { wireGooglePlay } from './compose/google-play.js';
+import { wirePlatforms } from './compose/index.js';
 import type { PlatformWiring } from './compose/types.js';
-import { wireX, type XWiring } from './compose/x.js';
-import { err } from './cli/output.js';
+import type { XWiring } from './compose/x.js';
 import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
@@ -146,9 +144,13 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
   }
 }
 
+function err(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  err,
   isTTY: Boolean(process.stderr.isTTY),
 };
 
@@ -205,12 +207,7 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
   let platforms: PlatformWiring[];
   let x: XWiring | null;
   try {
-    x = await wireX(config, logger);
-    const appStore = await wireAppStore(config, logger);
-    const googlePlay = await wireGooglePlay(config, logger);
-    platforms = [x, appStore, googlePlay].filter(
-      (wiring): wiring is PlatformWiring => wiring !== null,
-    );
+    ({ x, platforms } = await wirePlatforms(config, logger));
   } catch (error) {
     err((error as Error).message);
     process.exit(78);
@@ -334,59 +331,47 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
 
 async function backfillCommand(sourceId: BackfillSourceId, since: Date): Promise<number> {
   const config = loadConfigOrExit();
-  await requireRedis(config);
-  const { classify, templates, policy } = loadRuntimeOrExit(config);
-  const logger = createLogger({ level: 'warn' });
-  const wirings = [
-    await wireX(config, logger),
-    await wireAppStore(config, logger),
-    await wireGooglePlay(config, logger),
-  ];
-  const platforms = wirings.filter((wiring): wiring is PlatformWiring => wiring !== null);
+  const { platforms } = await wirePlatforms(config, createLogger({ level: 'warn' }));
   const sources = platforms
     .flatMap((platform) => platform.sources)
     .filter(({ source }) => source.id === sourceId);
-  if (sources.length === 0) {
-    err(`${sourceId} is not configured (see .env.example)`);
-    return 2;
-  }
-  const app = createApp({
-    prefix: config.prefix,
-    logger,
-    connect: (role) => createRedisConnection(config.redisUrl, role, logger),
-    now: () => new Date(),
-    dryRun: config.dryRun,
-    brand: { id: '', handle: config.x.brandHandle ?? '', name: config.brandName ?? '' },
-    policy,
-    classify,
-    draft: (input) => draftReply(templates, { ...input, brand: { name: config.brandName ?? '' } }),
-    sources,
-    responders: [],
-  });
   try {
-    const progress = await app.backfill(sourceId, since, (update) => {
-      if (io.isTTY) {
-        process.stderr.write(`\r${progressLine(update)}`);
-      }
-    });
-    if (io.isTTY) {
-      process.stderr.write('\n');
+    if (sources.length === 0) {
+      err(`${sourceId} is not configured (see .env.example)`);
+      return 2;
     }
-    reportBackfill(progress, io);
-    return 0;
-  } catch (error) {
-    err((error as Error).message);
-    return 1;
+    return await withApp(async (app) => {
+      try {
+        const progress = await app.backfill(sourceId, since, (update) => {
+          if (io.isTTY) {
+            process.stderr.write(`\r${progressLine(update)}`);
+          }
+        });
+        if (io.isTTY) {
+          process.stderr.write('\n');
+        }
+        reportBackfill(progress, io);
+        return 0;
+      } catch (error) {
+        err((error as Error).message);
+        return 1;
+      }
+    }, sources);
   } finally {
-    await app.stop();
     for (const platform of platforms) {
       await platform.close();
     }
   }
 }
 
-/** Builds the app without pollers or workers, for commands that act on queued state (drafts, pause). */
-async function withApp<T>(run: (app: App, config: Readonly<Config>) => Promise<T>): Promise<T> {
+/**
+ * Builds the app without pollers or workers, for commands that act on queued state (drafts, pause) or
+ * read one source on demand (backfill).
+ */
+async function withApp<T>(
+  run: (app: App, config: Readonly<Config>) => Promise<T>,
+  sources: AppDeps['sources'] = [],
+): Promise<T> {
   const config = loadConfigOrExit();
   await requireRedis(config);
   const { classify, templates, policy } = loadRuntimeOrExit(config);
@@ -401,7 +386,7 @@ async function withApp<T>(run: (app: App, config: Readonly<Config>) => Promise<T
     policy,
     classify,
     draft: (input) => draftReply(templates, { ...input, brand: { name: config.brandName ?? '' } }),
-    sources: [],
+    sources,
     responders: [],
   });
   try {

@@ -1,7 +1,7 @@
 import type { SourceId } from '../core/types.js';
-import { jobIds } from '../queue/jobs.js';
 import { caseIdFor } from '../store/cases.js';
 import type { AppContext } from './context.js';
+import { queueTriage } from './ingest.js';
 
 export interface BackfillProgress {
   pages: number;
@@ -61,11 +61,7 @@ export async function backfillSource(
       }
       progress.stored += 1;
       if (Date.parse(mention.createdAt) >= windowStart) {
-        await ctx.queues.triage.add(
-          'triage',
-          { source: sourceId, mentionId: mention.id },
-          { jobId: jobIds.triage(sourceId, mention.id, mention.revision) },
-        );
+        await queueTriage(ctx, mention);
         continue;
       }
       progress.archivedOnly += 1;

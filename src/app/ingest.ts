@@ -9,6 +9,15 @@ export type PollOutcome =
   | { status: 'deferred'; until: number }
   | { status: 'polled'; stored: number; seen: number; skipped: number; deferUntil?: number };
 
+/** Queues the triage of a stored mention; the job id is per revision, so re-queuing is idempotent. */
+export async function queueTriage(ctx: AppContext, mention: Mention): Promise<void> {
+  await ctx.queues.triage.add(
+    'triage',
+    { source: mention.source, mentionId: mention.id },
+    { jobId: jobIds.triage(mention.source, mention.id, mention.revision) },
+  );
+}
+
 /** Oldest first; ids only break ties (store ids are not numbers, X ids are the same length). */
 function byAge(a: Mention, b: Mention): number {
   return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
@@ -115,11 +124,7 @@ export async function pollSource(
       stored += 1;
       await reopenEditedReview(ctx, mention, caseId, outcome.previous, now);
     }
-    await ctx.queues.triage.add(
-      'triage',
-      { source: sourceId, mentionId: mention.id },
-      { jobId: jobIds.triage(sourceId, mention.id, mention.revision) },
-    );
+    await queueTriage(ctx, mention);
   }
 
   if (result.nextCursor !== undefined) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeCaseState } from '../../src/app/case-state.js';
 import type { Actor } from '../../src/app/drafts.js';
+import type { DraftRecord } from '../../src/store/drafts.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;
@@ -18,14 +19,22 @@ async function dms(h: Harness): Promise<Array<{ participant_id: string; text: st
     .data;
 }
 
+/** Starts the app with one P1 complaint polled and triaged: its first reply waits for a person. */
+async function startWithP1Draft(
+  h: Harness,
+): Promise<{ postId: string; pending: DraftRecord | undefined }> {
+  const postId = await h.mention('@acme the website is down for me');
+  await h.app.start({ schedule: false });
+  await h.app.pollOnce('x-mentions');
+  await h.app.drain();
+  const [pending] = await h.app.drafts.list({ status: 'pending_approval' });
+  return { postId, pending };
+}
+
 describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandbox over HTTP)', () => {
   it('holds a P1 draft for approval and posts it once a person approves', async () => {
     harness = await startHarness();
-    const postId = await harness.mention('@acme the website is down for me');
-    await harness.app.start({ schedule: false });
-    await harness.app.pollOnce('x-mentions');
-    await harness.app.drain();
-    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+    const { postId, pending } = await startWithP1Draft(harness);
     const postsBefore = await harness.brandPosts();
 
     const approved = await harness.app.drafts.approve(pending?.id ?? '', ana);
@@ -55,11 +64,7 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
 
   it('never posts a rejected draft, and records who rejected it and why', async () => {
     harness = await startHarness();
-    const postId = await harness.mention('@acme the website is down for me');
-    await harness.app.start({ schedule: false });
-    await harness.app.pollOnce('x-mentions');
-    await harness.app.drain();
-    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+    const { postId, pending } = await startWithP1Draft(harness);
 
     await harness.app.drafts.reject(pending?.id ?? '', ana, 'already answered by phone');
     await harness.app.drain();
@@ -77,11 +82,7 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
 
   it('sends an edited draft only after approval, and supersedes the original', async () => {
     harness = await startHarness();
-    await harness.mention('@acme the website is down for me');
-    await harness.app.start({ schedule: false });
-    await harness.app.pollOnce('x-mentions');
-    await harness.app.drain();
-    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+    const { pending } = await startWithP1Draft(harness);
 
     const edited = await harness.app.drafts.edit(
       pending?.id ?? '',
@@ -107,11 +108,7 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
 
   it('refuses approval from a viewer', async () => {
     harness = await startHarness();
-    await harness.mention('@acme the website is down for me');
-    await harness.app.start({ schedule: false });
-    await harness.app.pollOnce('x-mentions');
-    await harness.app.drain();
-    const [pending] = await harness.app.drafts.list({ status: 'pending_approval' });
+    const { pending } = await startWithP1Draft(harness);
 
     const attempt = harness.app.drafts.approve(pending?.id ?? '', { name: 'vic', role: 'viewer' });
 
@@ -231,10 +228,7 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
 
   it('settling a case supersedes its waiting drafts; reopening clears the resolution time', async () => {
     harness = await startHarness();
-    const postId = await harness.mention('@acme the website is down for me');
-    await harness.app.start({ schedule: false });
-    await harness.app.pollOnce('x-mentions');
-    await harness.app.drain();
+    const { postId } = await startWithP1Draft(harness);
     const caseId = `x-${postId}`;
 
     const resolved = await changeCaseState(harness.app.context, {
