@@ -2,6 +2,7 @@ import type { SourceId } from '../core/types.js';
 import { caseIdFor } from '../store/cases.js';
 import type { AppContext } from './context.js';
 import { queueTriage } from './ingest.js';
+import { classifierInputOf } from '../core/classifier-input.js';
 
 export interface BackfillProgress {
   pages: number;
@@ -65,15 +66,7 @@ export async function backfillSource(
         continue;
       }
       progress.archivedOnly += 1;
-      const classification = ctx.classify({
-        text: mention.text,
-        lang: mention.lang,
-        source: mention.source,
-        author: {
-          followersCount: mention.author.followersCount,
-          verified: mention.author.verified,
-        },
-      });
+      const classification = ctx.classify(classifierInputOf(mention));
       const decision = {
         action: 'ignore' as const,
         reason: 'backfilled-history',

@@ -16,6 +16,7 @@ import type { AppContext } from './context.js';
 import { requestNotification } from './notify.js';
 import { personItemFor } from './people.js';
 import { enqueueSend } from './send-draft.js';
+import { classifierInputOf } from '../core/classifier-input.js';
 
 /** How many variants to try before giving up on a text the brand has not posted yet. */
 const MAX_DRAFT_ATTEMPTS = 8;
@@ -35,12 +36,7 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
   const { mention, caseId } = stored;
   const platform = platformOf(mention.source);
   const now = ctx.now();
-  const classification = ctx.classify({
-    text: mention.text,
-    lang: mention.lang,
-    source: mention.source,
-    author: { followersCount: mention.author.followersCount, verified: mention.author.verified },
-  });
+  const classification = ctx.classify(classifierInputOf(mention));
 
   const evaluate = async (acknowledged: boolean): Promise<PolicyDecision> =>
     evaluatePolicy({

@@ -123,6 +123,13 @@ const Scoring = z.strictObject({
   praiseMinSentiment: z.number(),
 });
 
+/** A floor for a complaint that others engage with quickly: at least `atLeast` items, at `perHour` or faster. */
+const EngagementRule = z.strictObject({
+  atLeast: z.int().min(1),
+  perHour: z.number().positive(),
+  severity: SeverityLevel,
+});
+
 /** Shape of `rules/classifier.yaml`. */
 export const ClassifierFile = z.strictObject({
   defaultLanguage: LanguageCode,
@@ -134,6 +141,8 @@ export const ClassifierFile = z.strictObject({
     influentialAuthor: SeverityLevel,
     influentialFollowers: z.int().min(0),
     verifiedIsInfluential: z.boolean(),
+    spreading: EngagementRule.optional(),
+    growingThread: EngagementRule.optional(),
     bumps: z.record(RuleId, Bump).default({}),
   }),
   privateData: z.record(RuleId, z.strictObject({ regex: RegexSource })).default({}),
@@ -412,6 +421,8 @@ function collect(dir: string): Collected {
       influentialAuthor: severity.influentialAuthor,
       influentialFollowers: severity.influentialFollowers,
       verifiedIsInfluential: severity.verifiedIsInfluential,
+      spreading: severity.spreading ?? null,
+      growingThread: severity.growingThread ?? null,
       bumps,
     },
     privateDataPatterns,

@@ -61,6 +61,18 @@ export interface Mention {
   revision?: string | null;
   /** Store reviews: facts shown on the desk (app version, territory, language, device). */
   details?: Record<string, string>;
+  /** Public engagement when the post was read (X public_metrics); absent where the platform has none. */
+  engagement?: Engagement | null;
+}
+
+/** How others reacted to a post, as counted when it was read. */
+export interface Engagement {
+  /** Reposts plus quotes. */
+  shares: number;
+  replies: number;
+  likes: number;
+  /** ISO time the counts were read. */
+  observedAt: string;
 }
 
 export type Flag =
@@ -108,6 +120,8 @@ export interface ClassifierInput {
   author?: { followersCount?: number | null; verified?: boolean };
   /** Earlier texts in the same conversation, oldest first, when known. */
   thread?: string[];
+  /** Engagement and the post's age in minutes when it was counted; drives the "spreading" severity rules. */
+  engagement?: { shares: number; replies: number; ageMinutes: number };
 }
 
 export type Action =

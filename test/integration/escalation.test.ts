@@ -53,6 +53,35 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
     expect(await harness.brandPosts()).toEqual([]);
   });
 
+  it('pages at once for an everyday complaint that is spreading fast, and says why', async () => {
+    receiver = await startHttpReceiver();
+    harness = await startHarness({
+      notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET })],
+    });
+    const quiet = await harness.mention('@acme my package is 5 days late', { username: 'quiet' });
+    const spreading = await harness.mention(
+      '@acme my package is 5 days late',
+      { username: 'spreading' },
+      { retweet_count: 55, created_at: new Date(Date.now() - 30 * 60_000).toISOString() },
+    );
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const [request] = await receiver.waitForRequests(1);
+
+    const body = JSON.parse(request?.rawBody.toString('utf8') ?? '{}') as Delivered;
+    expect(body.data).toMatchObject({ kind: 'page', caseId: `x-${spreading}`, severity: 'P0' });
+    const stored = await harness.app.context.mentions.get('x-mentions', spreading);
+    expect(stored?.mention.engagement).toMatchObject({ shares: 55, replies: 0, likes: 0 });
+    expect(stored?.classification?.reasons).toContainEqual(
+      expect.objectContaining({ field: 'severity', rule: 'engagement:spreading' }),
+    );
+    const other = await harness.app.context.mentions.get('x-mentions', quiet);
+    expect(other?.classification?.severity).toBe('P2');
+    expect(receiver.requests).toHaveLength(1);
+  });
+
   it('retries a failed notification until it is delivered', async () => {
     receiver = await startHttpReceiver({ replies: [500, 503, 200] });
     harness = await startHarness({

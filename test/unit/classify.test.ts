@@ -237,6 +237,49 @@ describe('severity', () => {
     expect(result.flags).toContain('escalate_human');
   });
 
+  it.each`
+    case                                | engagement                                     | severity | rule
+    ${'shared fast'}                    | ${{ shares: 60, replies: 0, ageMinutes: 30 }}  | ${'P0'}  | ${'engagement:spreading'}
+    ${'shared a lot, but slowly'}       | ${{ shares: 60, replies: 0, ageMinutes: 600 }} | ${'P2'}  | ${null}
+    ${'shared fast, but too few times'} | ${{ shares: 24, replies: 0, ageMinutes: 5 }}   | ${'P2'}  | ${null}
+    ${'25 shares in the first minute'}  | ${{ shares: 25, replies: 0, ageMinutes: 1 }}   | ${'P0'}  | ${'engagement:spreading'}
+    ${'replies growing fast'}           | ${{ shares: 0, replies: 12, ageMinutes: 40 }}  | ${'P1'}  | ${'engagement:growing-thread'}
+    ${'replies, slowly'}                | ${{ shares: 0, replies: 12, ageMinutes: 240 }} | ${'P2'}  | ${null}
+    ${'both: the higher floor wins'}    | ${{ shares: 40, replies: 40, ageMinutes: 20 }} | ${'P0'}  | ${'engagement:spreading'}
+    ${'no engagement'}                  | ${{ shares: 0, replies: 0, ageMinutes: 0 }}    | ${'P2'}  | ${null}
+  `('engagement: $case → $severity', ({ engagement, severity, rule }) => {
+    const result = run('my package is 5 days late', {
+      engagement: engagement as ClassifierInput['engagement'],
+    });
+
+    expect(result.severity).toBe(severity);
+    const engagementReasons = result.reasons.filter((reason) =>
+      reason.rule.startsWith('engagement:'),
+    );
+    expect(engagementReasons.map((reason) => reason.rule).at(-1) ?? null).toBe(rule);
+  });
+
+  it('explains an engagement floor with the counts and the rate', () => {
+    const result = run('my package is 5 days late', {
+      engagement: { shares: 60, replies: 0, ageMinutes: 30 },
+    });
+
+    expect(result.reasons).toContainEqual({
+      field: 'severity',
+      rule: 'engagement:spreading',
+      detail: 'shared 60 times in 30 min (120/h ≥ 25/h): at least P0',
+    });
+  });
+
+  it('gives engagement no say over a non-complaint', () => {
+    const result = run('love the new update, works perfectly', {
+      engagement: { shares: 500, replies: 200, ageMinutes: 10 },
+    });
+
+    expect(result.complaint).toBe(false);
+    expect(result.severity).toBeNull();
+  });
+
   it('names the influential author', () => {
     const result = run('my package is 5 days late', { author: { verified: true } });
 

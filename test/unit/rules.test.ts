@@ -1,4 +1,12 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,6 +123,35 @@ describe('loadClassifierRules', () => {
 
     expect(message).toContain('classifier.yaml:2:17 — negationWindow');
     expect(message).toContain('classifier.yaml:3:10 — scoring.bias');
+  });
+
+  it('reports a bad engagement floor with its line', () => {
+    const lines = readFileSync(join(dir, 'classifier.yaml'), 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.startsWith('  spreading:'));
+    lines.splice(at + 1, 1, '    atLeast: 0');
+    write('classifier.yaml', lines);
+
+    const message = loadError();
+
+    expect(message).toContain(`classifier.yaml:${at + 2}:14 — severity.spreading.atLeast`);
+  });
+
+  it('turns an engagement floor off when its block is removed', () => {
+    const lines = readFileSync(join(dir, 'classifier.yaml'), 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.startsWith('  spreading:'));
+    lines.splice(at, 4);
+    write('classifier.yaml', lines);
+
+    const rules = loadClassifierRules(dir);
+    const result = createClassifier(rules)({
+      text: 'my package is 5 days late',
+      source: 'x-mentions',
+      engagement: { shares: 500, replies: 0, ageMinutes: 10 },
+    });
+
+    expect(rules.severity.spreading).toBeNull();
+    expect(rules.severity.growingThread).not.toBeNull();
+    expect(result.severity).toBe('P2');
   });
 
   it('reports a category defined twice', () => {

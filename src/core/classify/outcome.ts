@@ -2,7 +2,7 @@ import type { ClassifierInput, Flag, Reason, Severity } from '../types.js';
 import type { CompiledRules } from './compile.js';
 import { NO_HITS } from './evidence.js';
 import type { Scored } from './score.js';
-import type { EscalationWhen } from './types.js';
+import type { EngagementRule, EscalationWhen } from './types.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 const SEVERITY_BY_RANK: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
@@ -87,7 +87,36 @@ export function severityOf(
       detail: `${influential}: at least ${settings.influentialAuthor}`,
     });
   }
+
+  const engagement = input.engagement;
+  if (engagement !== undefined) {
+    const floors: Array<[EngagementRule | null, number, string, string]> = [
+      [settings.spreading, engagement.shares, 'engagement:spreading', 'shared'],
+      [settings.growingThread, engagement.replies, 'engagement:growing-thread', 'replied to'],
+    ];
+    for (const [rule, count, id, verb] of floors) {
+      const perHour = ratePerHour(count, engagement.ageMinutes);
+      if (rule === null || count < rule.atLeast || perHour < rule.perHour) {
+        continue;
+      }
+      if (rank > SEVERITY_RANK[rule.severity]) {
+        rank = SEVERITY_RANK[rule.severity];
+        reasons.push({
+          field: 'severity',
+          rule: id,
+          detail: `${verb} ${count} times in ${Math.round(engagement.ageMinutes)} min (${Math.round(perHour)}/h ≥ ${rule.perHour}/h): at least ${rule.severity}`,
+        });
+      }
+    }
+  }
   return SEVERITY_BY_RANK[rank] ?? settings.uncategorised;
+}
+
+// A post counted in its first minutes would show absurd hourly rates (3 shares in 1 min = 180/h).
+const MIN_RATE_WINDOW_MINUTES = 15;
+
+function ratePerHour(count: number, ageMinutes: number): number {
+  return (count * 60) / Math.max(MIN_RATE_WINDOW_MINUTES, ageMinutes);
 }
 
 function addFlag(flags: Flag[], reasons: Reason[], flag: Flag, rule: string, detail: string): void {

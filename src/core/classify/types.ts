@@ -144,7 +144,18 @@ export interface SeveritySettings {
   verifiedIsInfluential: boolean;
   /** Cap applied when a suggestion cue matches. */
   suggestion: Severity;
+  /** Floor for a complaint shared (reposts + quotes) fast: "a complaint spreading fast". Null: off. */
+  spreading: EngagementRule | null;
+  /** Floor for a complaint whose replies grow fast: "a fast-growing thread". Null: off. */
+  growingThread: EngagementRule | null;
   bumps: SeverityBump[];
+}
+
+/** At least `atLeast` items (shares or replies) at an average of `perHour` or more since the post was made. */
+export interface EngagementRule {
+  atLeast: number;
+  perHour: number;
+  severity: Severity;
 }
 
 /**

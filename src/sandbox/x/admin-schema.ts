@@ -24,6 +24,9 @@ export const AdminPost = z.strictObject({
   conversation_id: XId.optional(),
   created_at: z.iso.datetime({ offset: true }).optional(),
   quote_of_brand_post: z.boolean().optional(),
+  /** Reposts and likes others made (X counts them; the sandbox has no such endpoints to make them). */
+  retweet_count: z.number().int().nonnegative().optional(),
+  like_count: z.number().int().nonnegative().optional(),
 });
 export type AdminPost = z.infer<typeof AdminPost>;
 

@@ -108,9 +108,9 @@ export function renderTweet(
   }
   if (fields.has('public_metrics')) {
     tweet.public_metrics = {
-      retweet_count: 0,
+      retweet_count: post.retweetCount ?? 0,
       reply_count: countWhere(state, (other) => other.inReplyToTweetId === post.id),
-      like_count: 0,
+      like_count: post.likeCount ?? 0,
       quote_count: countWhere(state, (other) => other.quotedTweetId === post.id),
       bookmark_count: 0,
       impression_count: 0,

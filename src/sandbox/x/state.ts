@@ -32,6 +32,9 @@ export interface SandboxPost {
   inReplyToTweetId: string | null;
   inReplyToUserId: string | null;
   quotedTweetId: string | null;
+  /** Reposts and likes set through the admin API; replies and quotes are counted from the posts themselves. */
+  retweetCount?: number;
+  likeCount?: number;
   /** Seeded brand posts exist only so a mention can quote them; they are not listed as brand output. */
   seed: boolean;
   raw?: Record<string, unknown>;

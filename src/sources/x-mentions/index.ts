@@ -48,7 +48,7 @@ export function createXMentionsSource(deps: {
       }
       let page = paginator;
       for (let pages = 1; ; pages += 1) {
-        const mapped = mapXPage(page.data, 'x-mentions', deps.brand);
+        const mapped = mapXPage(page.data, 'x-mentions', deps.brand, deps.now());
         yield { mentions: mapped.mentions, skipped: mapped.skipped, nextCursor: undefined };
         if (page.done || pages >= MAX_PAGES || signal.aborted) {
           return;

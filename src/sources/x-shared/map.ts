@@ -14,6 +14,7 @@ export const TWEET_FIELDS = [
   'lang',
   'referenced_tweets',
   'in_reply_to_user_id',
+  'public_metrics',
 ] as const;
 export const USER_FIELDS = [
   'name',
@@ -40,11 +41,15 @@ export function maxId(a: string | undefined, b: string | undefined): string | un
   return BigInt(a) >= BigInt(b) ? a : b;
 }
 
-/** Maps one raw X page (data + includes) to Mentions, skipping (not dropping the batch for) malformed items. */
+/**
+ * Maps one raw X page (data + includes) to Mentions, skipping (not dropping the batch for) malformed items.
+ * `observedAt` (epoch ms) is when the page was read: the time the engagement counts belong to.
+ */
 export function mapXPage(
   raw: unknown,
   source: SourceId,
   brand: BrandAccount,
+  observedAt: number,
 ): { mentions: Mention[]; skipped: SkippedItem[]; newestId: string | undefined } {
   const page = XPage.parse(raw ?? {});
   const users = new Map<string, XUser>();
@@ -91,6 +96,7 @@ export function mapXPage(
       (ref) => ref.type === 'quoted' && quotedBrandPosts.has(ref.id),
     );
     const repliedTo = (tweet.data.referenced_tweets ?? []).find((ref) => ref.type === 'replied_to');
+    const metrics = tweet.data.public_metrics;
     mentions.push({
       source,
       id: tweet.data.id,
@@ -109,6 +115,15 @@ export function mapXPage(
       inReplyToId: repliedTo?.id ?? null,
       mentionsBrand: mentionsHandle(tweet.data.text, brand.handle) || quotesBrand,
       url: `https://x.com/${author.username}/status/${tweet.data.id}`,
+      engagement:
+        metrics === undefined
+          ? null
+          : {
+              shares: metrics.retweet_count + metrics.quote_count,
+              replies: metrics.reply_count,
+              likes: metrics.like_count,
+              observedAt: new Date(observedAt).toISOString(),
+            },
     });
   }
   return { mentions, skipped, newestId };

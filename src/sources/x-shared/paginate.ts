@@ -73,7 +73,7 @@ export async function collectPages(options: {
   }
 
   const mapped: { mentions: Mention[]; skipped: SkippedItem[]; newestId: string | undefined } =
-    mapXPage(paginator.data, source, brand);
+    mapXPage(paginator.data, source, brand, now());
   return {
     mentions: mapped.mentions,
     skipped: mapped.skipped,

@@ -30,6 +30,15 @@ export const XTweet = z.object({
     .array(z.object({ type: z.string(), id: z.string() }))
     .optional()
     .catch(undefined),
+  public_metrics: z
+    .object({
+      retweet_count: z.number().int().nonnegative(),
+      reply_count: z.number().int().nonnegative(),
+      like_count: z.number().int().nonnegative(),
+      quote_count: z.number().int().nonnegative(),
+    })
+    .optional()
+    .catch(undefined),
 });
 export type XTweet = z.infer<typeof XTweet>;
 

@@ -74,6 +74,8 @@ function storePost(
     inReplyToUserId: parent?.authorId ?? null,
     quotedTweetId: quoted?.id ?? null,
     seed: false,
+    retweetCount: body.retweet_count ?? 0,
+    likeCount: body.like_count ?? 0,
   });
   return jsonResponse(201, { id, author_id: author.id });
 }
