@@ -133,6 +133,7 @@ const EngagementRule = z.strictObject({
 /** Shape of `rules/classifier.yaml`. */
 export const ClassifierFile = z.strictObject({
   defaultLanguage: LanguageCode,
+  unsupportedLanguage: z.enum(['escalate', 'classify']).default('escalate'),
   negationWindow: z.int().min(1).max(10),
   scoring: Scoring,
   severity: z.strictObject({
@@ -413,6 +414,7 @@ function collect(dir: string): Collected {
     version: versionOf(files, lexicons),
     files: names,
     defaultLanguage: main.data.defaultLanguage,
+    unsupportedLanguage: main.data.unsupportedLanguage,
     negationWindow: main.data.negationWindow,
     scoring: main.data.scoring,
     severity: {

@@ -329,6 +329,32 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     });
   });
 
+  it('puts a mention in a language the rules cannot read in front of a person instead of ignoring it', async () => {
+    harness = await startHarness();
+    const spanish = await harness.mention(
+      'mi vuelo lleva 3 horas de retraso y nadie responde, vergüenza',
+      { username: 'lucia' },
+      { lang: 'es' },
+    );
+    const english = await harness.mention('@acme the checkout page is broken for me', {
+      username: 'dana',
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const replies = await harness.brandPosts();
+    expect(replies.map((post) => post.in_reply_to_tweet_id)).toEqual([english]);
+    const people = await harness.app.context.people.list();
+    expect(people).toHaveLength(1);
+    expect(people[0]).toMatchObject({
+      reason: 'classifier-escalation',
+      mention: { id: spanish },
+      classification: { flags: expect.arrayContaining(['escalate_human']) as unknown },
+    });
+  });
+
   it('logs and skips malformed items without losing the rest of the batch', async () => {
     harness = await startHarness();
     const good1 = await harness.mention('@acme the checkout page is broken for me', {

@@ -202,6 +202,59 @@ describe('flags', () => {
   });
 });
 
+describe('languages', () => {
+  const spanish = '@iberia mi vuelo lleva 3 horas de retraso y nadie responde, vergüenza';
+
+  it('flags a mention in a language without a lexicon for a person, and says why', () => {
+    const result = run(spanish, { lang: 'es' });
+
+    expect(result.flags).toContain('escalate_human');
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ field: 'flag', rule: 'language:unsupported' }),
+    );
+    expect(result.reasons.find((r) => r.rule === 'language:unsupported')?.detail).toContain(
+      'no rules for language "es"',
+    );
+  });
+
+  it.each`
+    lang
+    ${'en'}
+    ${'en-GB'}
+    ${'EN_us'}
+    ${'und'}
+    ${'zxx'}
+    ${'qme'}
+    ${null}
+    ${undefined}
+  `('reads lang $lang with the English rules and no language flag', ({ lang }) => {
+    const result = run('still waiting for my refund', { lang: lang as string | null | undefined });
+
+    expect(result.complaint).toBe(true);
+    expect(result.reasons.some((r) => r.rule === 'language:unsupported')).toBe(false);
+    expect(result.flags).not.toContain('escalate_human');
+  });
+
+  it('matches a tag on its first part: pt-BR and pt_BR are both "pt"', () => {
+    for (const lang of ['pt-BR', 'pt_BR']) {
+      const detail = run('meu pedido não chegou', { lang }).reasons.find(
+        (r) => r.rule === 'language:unsupported',
+      )?.detail;
+
+      expect(detail).toContain('no rules for language "pt"');
+    }
+  });
+
+  it('only scores an unsupported language when the rules say classify', () => {
+    const classifyOnly = createClassifier({ ...rules, unsupportedLanguage: 'classify' });
+
+    const result = classifyOnly({ text: spanish, source: 'x-mentions', lang: 'es' });
+
+    expect(result.flags).not.toContain('escalate_human');
+    expect(result.reasons.some((r) => r.rule === 'language:unsupported')).toBe(false);
+  });
+});
+
 describe('severity', () => {
   it.each`
     case                           | text                                                 | author                                         | severity

@@ -19,12 +19,23 @@ function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));
 }
 
-function languageOf(compiled: CompiledRules, lang: string | null | undefined): CompiledLanguage {
-  if (lang === null || lang === undefined || lang === '') {
-    return compiled.fallback;
+// X's codes for posts with no language of their own: undetermined, or only media, hashtags, mentions,
+// cashtags or no linguistic content. The default lexicon is as good as any for those.
+const NO_LANGUAGE = new Set(['und', 'qme', 'qht', 'qam', 'qct', 'qst', 'zxx']);
+
+/** The lexicon for a language tag ("es", "pt-BR", "en_GB"), and the code when no lexicon covers it. */
+function languageOf(
+  compiled: CompiledRules,
+  lang: string | null | undefined,
+): { language: CompiledLanguage; unsupported: string | null } {
+  const code = (lang ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+  if (code === '' || NO_LANGUAGE.has(code)) {
+    return { language: compiled.fallback, unsupported: null };
   }
-  const code = lang.toLowerCase().split('-')[0] ?? '';
-  return compiled.languages.get(code) ?? compiled.fallback;
+  const language = compiled.languages.get(code);
+  return language === undefined
+    ? { language: compiled.fallback, unsupported: code }
+    : { language, unsupported: null };
 }
 
 /**
@@ -47,7 +58,7 @@ export function createClassifier(
   }
 
   return function classify(input: ClassifierInput): Classification {
-    const language = languageOf(compiled, input.lang);
+    const { language, unsupported } = languageOf(compiled, input.lang);
     const previous = input.thread?.[input.thread.length - 1];
     const thread = previous === undefined ? null : evaluate(previous, language, false);
     const threadComplaint =
@@ -93,6 +104,16 @@ export function createClassifier(
     const severity = complaint ? severityOf(compiled, input, scored, reasons) : null;
     const flags = flagsOf(compiled, scored, thread, complaint, reasons);
     escalate(compiled, scored, { complaint, severity, category, flags }, reasons);
+    if (unsupported !== null && rules.unsupportedLanguage === 'escalate') {
+      if (!flags.includes('escalate_human')) {
+        flags.push('escalate_human');
+      }
+      reasons.push({
+        field: 'flag',
+        rule: 'language:unsupported',
+        detail: `escalate_human: no rules for language "${unsupported}"; scored with the ${language.lexicon.language} lexicon, which cannot read it — a person should`,
+      });
+    }
 
     return {
       complaint,

@@ -171,6 +171,11 @@ export interface ClassifierRules {
   /** The rule files this was built from, relative to the rules directory. */
   files: string[];
   defaultLanguage: string;
+  /**
+   * A mention in a language no lexicon covers: 'escalate' scores it with the default lexicon and flags
+   * `escalate_human` (the score means little); 'classify' only scores it.
+   */
+  unsupportedLanguage: 'escalate' | 'classify';
   negationWindow: number;
   scoring: ScoringSettings;
   severity: SeveritySettings;
