@@ -8,6 +8,7 @@ import {
   type Decision,
   type Draft,
   type Mention,
+  type SourceId,
 } from '../core/types.js';
 import type { TriageJob } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
@@ -25,6 +26,25 @@ const MAX_DRAFT_ATTEMPTS = 8;
  * Classify → decide (rules/policy.yaml) → draft → route one stored mention. Idempotent: a decided mention
  * is not decided again, and every id it creates (drafts, jobs, notifications) is deterministic.
  */
+// The built-in classifier reads the last earlier message of a thread (a complaint before, details asked for).
+const THREAD_TEXTS = 1;
+
+/** Texts of the case's mentions that came before this one, oldest first (the thread as far as we saw it). */
+async function earlierTexts(ctx: AppContext, caseId: string, mention: Mention): Promise<string[]> {
+  const keys = await ctx.cases.mentionKeys(caseId);
+  const own = keys.indexOf(`${mention.source}:${mention.id}`);
+  const earlier = (own < 0 ? keys : keys.slice(0, own)).slice(-THREAD_TEXTS);
+  const texts: string[] = [];
+  for (const key of earlier) {
+    const split = key.indexOf(':');
+    const stored = await ctx.mentions.get(key.slice(0, split) as SourceId, key.slice(split + 1));
+    if (stored !== null) {
+      texts.push(stored.mention.text);
+    }
+  }
+  return texts;
+}
+
 export async function triageMention(ctx: AppContext, job: TriageJob): Promise<Decision> {
   const stored = await ctx.mentions.get(job.source, job.mentionId);
   if (stored === null) {
@@ -36,7 +56,9 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
   const { mention, caseId } = stored;
   const platform = platformOf(mention.source);
   const now = ctx.now();
-  const classification = ctx.classify(classifierInputOf(mention));
+  const classification = ctx.classify(
+    classifierInputOf(mention, await earlierTexts(ctx, caseId, mention)),
+  );
 
   const evaluate = async (acknowledged: boolean): Promise<PolicyDecision> =>
     evaluatePolicy({

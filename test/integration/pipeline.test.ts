@@ -329,6 +329,34 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     });
   });
 
+  it('classifies a follow-up with the earlier message of its conversation as thread context', async () => {
+    harness = await startHarness();
+    const first = await harness.mention(
+      '@acme my order never arrived and nobody answers the phone',
+      {
+        username: 'dana',
+      },
+    );
+    const followUp = await harness.mention(
+      '@acme hello?',
+      { username: 'dana' },
+      { in_reply_to_tweet_id: first },
+    );
+    const alone = await harness.mention('@acme hello?', { username: 'kim' });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const threaded = await harness.app.context.mentions.get('x-mentions', followUp);
+    const single = await harness.app.context.mentions.get('x-mentions', alone);
+    expect(threaded?.caseId).toBe(`x-${first}`);
+    expect(threaded?.classification?.reasons).toContainEqual(
+      expect.objectContaining({ field: 'complaint', rule: 'score:thread' }),
+    );
+    expect(single?.classification?.reasons.some((r) => r.rule === 'score:thread')).toBe(false);
+  });
+
   it('puts a mention in a language the rules cannot read in front of a person instead of ignoring it', async () => {
     harness = await startHarness();
     const spanish = await harness.mention(

@@ -64,6 +64,18 @@ describe('classifierInputOf', () => {
     });
   });
 
+  it('passes earlier texts of the conversation as the thread, and none when there are none', () => {
+    const [mention] = mapXPage(page(undefined), 'x-mentions', brand, READ_AT).mentions;
+    if (mention === undefined) {
+      throw new Error('expected a mention');
+    }
+
+    expect(classifierInputOf(mention, ['@acme my order never arrived']).thread).toEqual([
+      '@acme my order never arrived',
+    ]);
+    expect(classifierInputOf(mention, [])).not.toHaveProperty('thread');
+  });
+
   it('gives no engagement to a mention without counts, and never a negative age', () => {
     const [mention] = mapXPage(page(undefined), 'x-mentions', brand, READ_AT).mentions;
     if (mention === undefined) {
