@@ -51,6 +51,41 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
     ]);
   });
 
+  it('never replaces a response a person already wrote in App Store Connect: the draft waits for a person', async () => {
+    harness = await startHarness({ stores: true });
+    const appStore = harness.storeUrls['app-store'] ?? '';
+    const { id } = await admin<{ id: string }>(`${appStore}/__sandbox/appstore/reviews`, 'POST', {
+      rating: 1,
+      title: 'Crashes on launch',
+      body: 'Since the last update the app crashes every time I open it. Unusable.',
+      reviewerNickname: 'Sam88',
+      territory: 'USA',
+    });
+    // Someone on the team answers in App Store Connect before earshot sees the review.
+    const person = harness.app.context.responders.get('app-store');
+    await person?.reply({
+      inReplyToId: id,
+      text: 'Hi Sam, Ana here: a fix ships in 5.2.1 this week.',
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('app-store');
+    await harness.app.drain();
+
+    const responses = await admin<{ data: Array<{ reviewId: string; responseBody: string }> }>(
+      `${appStore}/__sandbox/appstore/responses`,
+      'GET',
+    );
+    expect(responses.data.map((response) => response.responseBody)).toEqual([
+      'Hi Sam, Ana here: a fix ships in 5.2.1 this week.',
+    ]);
+    const stored = await harness.app.context.mentions.get('app-store', id);
+    expect(stored?.decision).toMatchObject({
+      action: 'draft_for_approval',
+      approvalReasons: expect.arrayContaining(['existing-reply']) as unknown,
+    });
+  });
+
   it('reopens a Play review edited after our reply, classifies it again and records the rating change', async () => {
     harness = await startHarness({ stores: true });
     const play = harness.storeUrls['google-play'] ?? '';

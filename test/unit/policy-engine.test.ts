@@ -29,6 +29,7 @@ interface Case {
   dmAvailable?: boolean;
   origin?: ReplyOrigin;
   rating?: number | null;
+  details?: Record<string, string>;
   policy?: Policy;
 }
 
@@ -50,6 +51,7 @@ function mention(c: Case): Mention {
     inReplyToId: null,
     mentionsBrand: c.summoned ?? true,
     url: null,
+    ...(c.details === undefined ? {} : { details: c.details }),
   };
 }
 
@@ -222,6 +224,64 @@ describe('evaluatePolicy: built-in routes no rule file can switch off', () => {
     expect(decision.action).toBe('escalate_human');
     expect(decision.reason).toBe('dm-unavailable');
     expect(decision.approvalReasons).toEqual([]);
+  });
+});
+
+describe('evaluatePolicy: a store review someone already answered', () => {
+  const autoReply = withRules([rule({ approval: 'auto' })]);
+
+  it.each`
+    case                               | source           | details
+    ${'a Play Console reply'}          | ${'google-play'} | ${{ developerReply: 'Thanks, we are on it. – Ana' }}
+    ${'an App Store Connect response'} | ${'app-store'}   | ${{ responseId: '6a1b2c3d', responseState: 'PUBLISHED' }}
+  `('holds an automatic reply over $case for a person', ({ source, details }) => {
+    const decision = evaluatePolicy(
+      input({
+        source: source as SourceId,
+        details: details as Record<string, string>,
+        policy: autoReply,
+      }),
+    );
+
+    expect(decision.action).toBe('draft_for_approval');
+    expect(decision.approvalReasons).toEqual(['existing-reply']);
+    expect(decision.safeAckAt).toBeNull();
+  });
+
+  it('sends on its own when the review has no response yet', () => {
+    const decision = evaluatePolicy(
+      input({ source: 'google-play', details: { appVersion: '5.2.0' }, policy: autoReply }),
+    );
+
+    expect(decision.action).toBe('auto_reply');
+    expect(decision.approvalReasons).toEqual([]);
+  });
+
+  it('does not call our own earlier reply someone else’s', () => {
+    const decision = evaluatePolicy(
+      input({
+        source: 'google-play',
+        details: { developerReply: 'Sorry about the crash — fixed in 5.2.1.' },
+        acknowledged: true,
+        policy: autoReply,
+      }),
+    );
+
+    expect(decision.approvalReasons).toEqual(['already-acknowledged']);
+  });
+
+  it('sends no safe acknowledgment over a person’s reply even where safe acks are on', () => {
+    const policy: Policy = {
+      ...withRules([rule({ then: 'draft_for_approval' })]),
+      safeAck: { enabled: true, minutesBefore: 10, severities: ['P1', 'P2', 'P3'], skipWhen: [] },
+    };
+    const base = { source: 'google-play' as const, policy };
+
+    const without = evaluatePolicy(input(base));
+    const withReply = evaluatePolicy(input({ ...base, details: { developerReply: 'On it.' } }));
+
+    expect(without.safeAckAt).not.toBeNull();
+    expect(withReply.safeAckAt).toBeNull();
   });
 });
 

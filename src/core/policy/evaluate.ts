@@ -167,7 +167,21 @@ function approvalReasonsFor(
   if (routed.dmUnavailable) {
     reasons.push('dm-unavailable');
   }
+  if (hasReplyNotOurs(input)) {
+    reasons.push('existing-reply');
+  }
   return [...new Set(reasons)];
+}
+
+/**
+ * A store review that already carries a public developer response while we have not answered the case: a
+ * person wrote it (Play Console, App Store Connect), and both stores keep one response per review, so ours
+ * would replace theirs.
+ */
+function hasReplyNotOurs(input: PolicyInput): boolean {
+  const details = input.mention.details ?? {};
+  const existing = Boolean(details.developerReply) || Boolean(details.responseId);
+  return existing && !input.caseContext.acknowledged;
 }
 
 /** Quiet hours are the brand's choice: the acknowledgment clock of a held post restarts when they end. */
@@ -234,6 +248,7 @@ function clocksFor(
     sends &&
     acknowledgeBy !== null &&
     !optedOut &&
+    !approvalReasons.includes('existing-reply') &&
     severity !== null &&
     safeAck.severities.includes(severity) &&
     !approvalReasons.some((reason) => safeAck.skipWhen.includes(reason));

@@ -245,7 +245,7 @@ export interface Policy {
  * Why a person must approve what a decision would send. Stable kebab-case codes:
  * `rule-requires-approval`, `severity-p0`…`severity-p3`, `category-<id>`, `low-confidence`, `influential-author`,
  * `verified-author`, `origin-edited`, `origin-free-text`, `origin-ai`, `author-opted-out`, `already-acknowledged`,
- * `dm-unavailable`.
+ * `dm-unavailable`, `existing-reply`.
  */
 export type ApprovalReason =
   | 'rule-requires-approval'
@@ -257,7 +257,8 @@ export type ApprovalReason =
   | `origin-${Exclude<ReplyOrigin, 'template'>}`
   | 'author-opted-out'
   | 'already-acknowledged'
-  | 'dm-unavailable';
+  | 'dm-unavailable'
+  | 'existing-reply';
 
 export interface PolicyInput {
   mention: Mention;
