@@ -8,6 +8,7 @@
 import { loadClassifierRules } from '../src/config/rules.js';
 import { createClassifier } from '../src/core/classify/index.js';
 import type { ClassifierInput, SourceId } from '../src/core/types.js';
+import { seededRandom as random } from '../src/core/seeded-random.js';
 
 const OPENERS = ['', '@acme ', '@acme_help ', '@acme @acmesupport ', 'Hey @acme, '];
 const COMPLAINTS = [
@@ -53,18 +54,6 @@ const TAILS = [
   ' order #{n}0{n}',
 ];
 const SOURCES: SourceId[] = ['x-mentions', 'x-mentions', 'x-search', 'app-store', 'google-play'];
-
-/** mulberry32: a small deterministic PRNG, so every run classifies the same texts. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(items: readonly T[], next: () => number): T {
   const item = items[Math.floor(next() * items.length)];

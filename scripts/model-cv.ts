@@ -4,7 +4,7 @@
 //   node /tmp/cv/scripts/model-cv.js FILE.csv [--folds 5] [--seed 1] [--rules rules] [--no-builtin] [--grid]
 //        [--set '{"complaint":{"l2":0.2}}']
 //
-// Folds are a seeded shuffle, stratified by the complaint label, so every run sees the same splits. Each fold
+// Folds are a seeded shuffle, stratified by the complaint label (the same folds `earshot train --cv` uses). Each fold
 // trains on the other folds and scores the held-out one with the same metric code `earshot eval` uses; the
 // script prints mean ± sample standard deviation over the folds for the model and for the baseline, and the
 // prediction speed (texts/s over the held-out fold; for the model that includes the built-in classifier it
@@ -14,8 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { loadClassifierRules } from '../src/config/rules.js';
 import { createClassifier } from '../src/core/classify/index.js';
-import { binaryMetrics, categoryMetrics } from '../src/core/metrics.js';
-import type { CategoryObservation } from '../src/core/metrics.js';
+import { crossValidate, meanAndSd } from '../src/core/model/cross-validate.js';
+import type { FoldScore, Outcome } from '../src/core/model/cross-validate.js';
 import { tokenize } from '../src/core/model/features.js';
 import { fitNaiveBayes, predictNaiveBayes } from '../src/core/model/naive-bayes.js';
 import { predict, prepareModel } from '../src/core/model/predict.js';
@@ -25,19 +25,8 @@ import { withModel } from '../src/core/model/with-model.js';
 import type { Classification, ClassifierInput } from '../src/core/types.js';
 import { readLabeledCsv } from '../src/lib/labeled-csv.js';
 
-interface FoldScore {
-  accuracy: number;
-  balancedAccuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  categoryMacroF1: number;
+interface TimedScore extends FoldScore {
   textsPerSecond: number;
-}
-
-interface Outcome {
-  complaint: boolean;
-  category: string | null;
 }
 
 type Classifier = (text: string) => Outcome;
@@ -47,89 +36,37 @@ function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** mulberry32: a tiny seeded PRNG, so the folds are the same on every run and machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: readonly T[], next: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(next() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
-function assignFolds(rows: readonly TrainingRow[], folds: number, seed: number): number[] {
-  const next = random(seed);
-  const fold = new Array<number>(rows.length).fill(0);
-  for (const label of [0, 1]) {
-    const members = rows.flatMap((row, i) => (row.complaint === label ? [i] : []));
-    for (const [k, i] of shuffled(members, next).entries()) {
-      fold[i] = k % folds;
-    }
-  }
-  return fold;
-}
-
-function scoreFold(classify: Classifier, test: readonly TrainingRow[]): FoldScore {
-  const outcomes: Outcome[] = [];
-  const started = performance.now();
-  for (const row of test) {
-    outcomes.push(classify(row.text));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const binary = binaryMetrics(
-    test.map((row) => row.complaint === 1),
-    outcomes.map((outcome) => outcome.complaint),
-  );
-  const observations: CategoryObservation[] = test.map((row, i) => ({
-    complaint: row.complaint === 1,
-    category: row.category,
-    predicted: outcomes[i]?.category ?? null,
-  }));
-  return {
-    accuracy: binary.accuracy,
-    balancedAccuracy: binary.balancedAccuracy,
-    precision: binary.precision,
-    recall: binary.recall,
-    f1: binary.f1,
-    categoryMacroF1: categoryMetrics(observations)?.macroF1 ?? 0,
-    textsPerSecond: test.length / seconds,
-  };
-}
-
-function crossValidate(
+/** Cross-validation from src/core/model/cross-validate.ts, plus the prediction speed on each held-out fold. */
+function timedCrossValidate(
   rows: readonly TrainingRow[],
-  fold: number[],
   folds: number,
+  seed: number,
   fit: Trainer,
-): FoldScore[] {
-  const scores: FoldScore[] = [];
-  for (let k = 0; k < folds; k += 1) {
-    const trainRows = rows.filter((_row, i) => fold[i] !== k);
-    const testRows = rows.filter((_row, i) => fold[i] === k);
-    scores.push(scoreFold(fit(trainRows), testRows));
-  }
-  return scores;
+): TimedScore[] {
+  const seconds: number[] = [];
+  const scores = crossValidate(rows, {
+    folds,
+    seed,
+    fit: (training) => {
+      const classify = fit(training);
+      seconds.push(0);
+      return (text) => {
+        const started = performance.now();
+        const outcome = classify(text);
+        seconds[seconds.length - 1] = (seconds.at(-1) ?? 0) + (performance.now() - started) / 1000;
+        return outcome;
+      };
+    },
+  });
+  return scores.map((score, k) => ({ ...score, textsPerSecond: score.n / (seconds[k] ?? 1) }));
 }
 
 function summary(values: number[], digits = 3): string {
-  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-  const variance =
-    values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, values.length - 1);
-  return `${mean.toFixed(digits)} ± ${Math.sqrt(variance).toFixed(digits)}`;
+  const { mean, sd } = meanAndSd(values);
+  return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 }
 
-function report(name: string, scores: FoldScore[]): void {
+function report(name: string, scores: TimedScore[]): void {
   print(
     [
       name.padEnd(24),
@@ -138,7 +75,7 @@ function report(name: string, scores: FoldScore[]): void {
       `P ${summary(scores.map((s) => s.precision))}`,
       `R ${summary(scores.map((s) => s.recall))}`,
       `F1 ${summary(scores.map((s) => s.f1))}`,
-      `cat-macro-F1 ${summary(scores.map((s) => s.categoryMacroF1))}`,
+      `cat-macro-F1 ${summary(scores.map((s) => s.categoryMacroF1 ?? 0))}`,
       `texts/s ${summary(
         scores.map((s) => s.textsPerSecond),
         0,
@@ -237,7 +174,6 @@ function main(args: string[]): void {
   for (const error of errors) {
     print(`${error.source}:${error.line}: ${error.message}`);
   }
-  const fold = assignFolds(rows, folds, seed);
   print(
     `${rows.length} rows, ${errors.length} skipped, ${folds} folds (seed ${seed}), mean ± sd over folds`,
   );
@@ -245,13 +181,16 @@ function main(args: string[]): void {
   if (args.includes('--grid')) {
     for (const entry of GRID) {
       const hyperparameters = merge(overrides, entry.hyperparameters);
-      report(entry.name, crossValidate(rows, fold, folds, modelTrainer(hyperparameters, builtin)));
+      report(
+        entry.name,
+        timedCrossValidate(rows, folds, seed, modelTrainer(hyperparameters, builtin)),
+      );
     }
     return;
   }
   const name = builtin === null ? 'model' : 'model + built-in score';
-  report(name, crossValidate(rows, fold, folds, modelTrainer(overrides, builtin)));
-  report('multinomial NB baseline', crossValidate(rows, fold, folds, naiveBayesTrainer));
+  report(name, timedCrossValidate(rows, folds, seed, modelTrainer(overrides, builtin)));
+  report('multinomial NB baseline', timedCrossValidate(rows, folds, seed, naiveBayesTrainer));
   reportSpeed(rows, overrides, builtin);
 }
 

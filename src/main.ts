@@ -30,7 +30,7 @@ import { runClassify } from './cli/classify.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import { runReport } from './cli/report.js';
 import { runEval, type DataCliIo } from './cli/eval.js';
-import { runTrain } from './cli/train.js';
+import { MAX_CV_FOLDS, MIN_CV_FOLDS, runTrain } from './cli/train.js';
 import { parseModelJson, withModel } from './core/model/index.js';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -604,9 +604,24 @@ function buildProgram(): Command {
       "add people's relabels from Redis (they win over CSV rows with the same id)",
     )
     .requiredOption('--out <file>', 'where to write the model (JSON)')
-    .action(async (options: { data?: string; fromLabels?: boolean; out: string }) => {
+    .option(
+      '--cv <folds>',
+      `first cross-validate with this many folds (${MIN_CV_FOLDS}–${MAX_CV_FOLDS}) and print the scores`,
+    )
+    .action(async (options: { data?: string; fromLabels?: boolean; out: string; cv?: string }) => {
       if (options.data === undefined && !options.fromLabels) {
         err('earshot train needs --data FILE.csv, --from-labels, or both');
+        process.exitCode = 2;
+        return;
+      }
+      const cvFolds = options.cv === undefined ? undefined : Number(options.cv);
+      if (
+        cvFolds !== undefined &&
+        (!Number.isInteger(cvFolds) || cvFolds < MIN_CV_FOLDS || cvFolds > MAX_CV_FOLDS)
+      ) {
+        err(
+          `earshot train: --cv must be a whole number from ${MIN_CV_FOLDS} to ${MAX_CV_FOLDS}, got "${options.cv}"`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -627,6 +642,7 @@ function buildProgram(): Command {
           ...(fromLabels ? { fromLabels } : {}),
           outPath: resolve(options.out),
           rulesDir: dirs(config).rulesDir,
+          ...(cvFolds === undefined ? {} : { cvFolds }),
         },
         {
           ...dataIo,

@@ -1,14 +1,4 @@
-/** mulberry32: a small deterministic PRNG, so one seed always gives the same burst. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom as random } from '../../src/core/seeded-random.js';
 
 /** One of `choices`, each with its weight (weights need not sum to 1). */
 export function weighted<T>(choices: readonly (readonly [T, number])[], next: () => number): T {

@@ -1,4 +1,6 @@
-import { train } from '../core/model/index.js';
+import { crossValidate, meanAndSd } from '../core/model/cross-validate.js';
+import type { FoldScore } from '../core/model/cross-validate.js';
+import { predict, train, withModel } from '../core/model/index.js';
 import type { HyperparameterOverrides, TrainedModel, TrainingRow } from '../core/model/index.js';
 import type { Classification, ClassifierInput } from '../core/types.js';
 import { loadBuiltin, readLabeledFile } from './eval.js';
@@ -21,7 +23,13 @@ export interface TrainCommandOptions {
   /** Use the built-in classifier's score as a feature (default true). The model then needs the same rules. */
   ensemble?: boolean;
   hyperparameters?: HyperparameterOverrides;
+  /** Cross-validate with this many folds before fitting the final model (2–20). */
+  cvFolds?: number;
 }
+
+export const MIN_CV_FOLDS = 2;
+export const MAX_CV_FOLDS = 20;
+const CV_SEED = 1;
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -67,6 +75,63 @@ function describeModel(model: TrainedModel): string {
     parts.push('no category model (fewer than two categories labeled)');
   }
   return parts.join(', ');
+}
+
+function formatScore(values: readonly number[]): string {
+  const { mean, sd } = meanAndSd(values);
+  return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+}
+
+/**
+ * K-fold cross-validation with the same settings as the final model (folds stratified by the complaint label,
+ * seed 1, so a rerun gives the same figures), with always-"complaint" beside it for scale.
+ */
+function reportCrossValidation(
+  rows: readonly TrainingRow[],
+  folds: number,
+  settings: {
+    hyperparameters: HyperparameterOverrides | undefined;
+    builtin: ((input: ClassifierInput) => Classification) | undefined;
+  },
+  io: TrainIo,
+): void {
+  io.out(`${folds}-fold cross-validation (stratified by complaint, seed ${CV_SEED}):`);
+  const createdAt = new Date(0).toISOString();
+  const scores = crossValidate(rows, {
+    folds,
+    seed: CV_SEED,
+    fit: (training) => {
+      const model = train(training, { createdAt, ...settings });
+      if (settings.builtin === undefined) {
+        return (text) => predict(model, text);
+      }
+      const classify = withModel(settings.builtin, model);
+      return (text) => classify({ text, source: 'x-mentions' });
+    },
+    onFold: (k, score) => {
+      const category =
+        score.categoryMacroF1 === null
+          ? ''
+          : `, category macro-F1 ${score.categoryMacroF1.toFixed(3)}`;
+      io.out(
+        `  fold ${k + 1}/${folds}: ${plural(score.n, 'text')}, accuracy ${score.accuracy.toFixed(3)}, F1 ${score.f1.toFixed(3)}${category}`,
+      );
+    },
+  });
+  const of = (pick: (score: FoldScore) => number): string => formatScore(scores.map(pick));
+  const categoryScores = scores.flatMap((score) =>
+    score.categoryMacroF1 === null ? [] : [score.categoryMacroF1],
+  );
+  io.out(
+    `  mean ± sd: accuracy ${of((s) => s.accuracy)}, balanced accuracy ${of((s) => s.balancedAccuracy)}, ` +
+      `precision ${of((s) => s.precision)}, recall ${of((s) => s.recall)}, F1 ${of((s) => s.f1)}` +
+      (categoryScores.length > 0 ? `, category macro-F1 ${formatScore(categoryScores)}` : ''),
+  );
+  const share = rows.filter((row) => row.complaint === 1).length / rows.length;
+  const alwaysF1 = share === 0 ? 0 : (2 * share) / (1 + share);
+  io.out(
+    `  always "complaint" on the same rows: accuracy ${share.toFixed(3)}, F1 ${alwaysF1.toFixed(3)}`,
+  );
 }
 
 /**
@@ -126,6 +191,19 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     io.err(
       `earshot ${command}: every row has the same complaint label; the model will always say the same`,
     );
+  }
+
+  if (options.cvFolds !== undefined) {
+    const folds = options.cvFolds;
+    const smaller = Math.min(complaints, rows.length - complaints);
+    if (smaller < folds) {
+      io.err(
+        `earshot ${command}: --cv ${folds} needs at least ${folds} complaints and ${folds} non-complaints; ` +
+          `this data has ${complaints} and ${rows.length - complaints}`,
+      );
+      return EXIT_USAGE;
+    }
+    reportCrossValidation(rows, folds, { hyperparameters: options.hyperparameters, builtin }, io);
   }
 
   const began = io.now();

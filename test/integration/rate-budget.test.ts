@@ -9,6 +9,7 @@ import {
 } from '../../src/core/token-bucket.js';
 import { budgetKey, createRateBudget, DEFAULT_BUDGETS } from '../../src/queue/rate-budget.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { seededRandom as random } from '../../src/core/seeded-random.js';
 
 const T0 = 1_795_600_000_000;
 
@@ -29,18 +30,6 @@ afterEach(async () => {
   await deletePrefix(prefix);
   prefix = uniquePrefix();
 });
-
-/** mulberry32: the same sequence on every run, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let value = seed >>> 0;
-  return () => {
-    value = (value + 0x6d2b79f5) >>> 0;
-    let t = value;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function stored(redis: Redis): Promise<BucketState> {
   const hash = await redis.hgetall(budgetKey(prefix, 'x:post'));

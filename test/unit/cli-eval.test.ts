@@ -260,6 +260,46 @@ describe('earshot eval and train', () => {
     expect(model.trainedOn.n).toBe(17);
   });
 
+  it('train --cv prints each fold and the mean ± sd beside always-"complaint", then writes the model', async () => {
+    const dataPath = await file('labeled.csv', csv(true));
+    const outPath = join(dir, 'model.json');
+    const { io, out, err } = capture();
+
+    const code = await runTrain({ dataPath, outPath, rulesDir: RULES_DIR, cvFolds: 4 }, io);
+
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out[1]).toBe('4-fold cross-validation (stratified by complaint, seed 1):');
+    const folds = out.filter((line) => line.startsWith('  fold '));
+    expect(folds).toHaveLength(4);
+    for (const [k, line] of folds.entries()) {
+      expect(line).toMatch(
+        new RegExp(
+          `^ {2}fold ${k + 1}/4: 4 texts, accuracy \\d\\.\\d{3}, F1 \\d\\.\\d{3}, category macro-F1 \\d\\.\\d{3}$`,
+        ),
+      );
+    }
+    expect(out.find((line) => line.startsWith('  mean ± sd:'))).toMatch(
+      /^ {2}mean ± sd: accuracy \d\.\d{3} ± \d\.\d{3}, balanced accuracy .*, F1 \d\.\d{3} ± \d\.\d{3}, category macro-F1 \d\.\d{3} ± \d\.\d{3}$/,
+    );
+    expect(out).toContain('  always "complaint" on the same rows: accuracy 0.500, F1 0.667');
+    expect(JSON.parse(await readFile(outPath, 'utf8'))).toMatchObject({ trainedOn: { n: 16 } });
+  });
+
+  it('train --cv refuses more folds than one of the classes has rows, naming both counts', async () => {
+    const dataPath = await file('labeled.csv', csv(false));
+    const outPath = join(dir, 'model.json');
+    const { io, err } = capture();
+
+    const code = await runTrain({ dataPath, outPath, rulesDir: RULES_DIR, cvFolds: 9 }, io);
+
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      'earshot train: --cv 9 needs at least 9 complaints and 9 non-complaints; this data has 8 and 8',
+    ]);
+    await expect(readFile(outPath, 'utf8')).rejects.toThrow();
+  });
+
   it('train exits 2 when there is nothing to train on', async () => {
     const { io, err } = capture();
 

@@ -1,4 +1,5 @@
 import { minimize } from './lbfgs.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Rows of sparse feature values in compressed-row form: row r holds entries offsets[r] … offsets[r + 1] − 1. */
 export interface SparseMatrix {
@@ -94,18 +95,6 @@ export interface SgdOptions {
   featureScales?: Float64Array;
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Multinomial L2-regularised logistic regression by stochastic gradient descent; `labels[r]` is a class index
  * below `classes`. SGD rather than L-BFGS because the parameters are classes × features (≈10⁶ for ten
@@ -126,7 +115,7 @@ export function fitSoftmax(
   const biases = new Float64Array(classes);
   const scores = new Float64Array(classes);
   const lambda = options.l2 / Math.max(1, matrix.rows);
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const order = Array.from({ length: matrix.rows }, (_value, i) => i);
   let scale = 1;
   let step = 0;
