@@ -23,6 +23,7 @@ const OPERATIONS = new Set([
   'getUsersMe',
   'getUsersMentions',
   'searchPostsRecent',
+  'getPostsByIds',
   'createPosts',
   'createDirectMessagesByParticipantId',
 ]);

@@ -171,6 +171,51 @@ describe(`X sandbox responses match the OpenAPI spec ${spec.info.version}`, () =
     expect(specErrors('searchPostsRecent', response)).toEqual([]);
   });
 
+  it('post lookup by ids with every supported field and expansion', async () => {
+    const mention = await seedMention(sandbox, {
+      text: 'my #order never arrived',
+      author: { username: 'sam' },
+    });
+    const quote = await seedMention(sandbox, {
+      text: 'look at this',
+      author: { username: 'lee' },
+      quote_of_brand_post: true,
+    });
+
+    const response = await call('GET', `/2/tweets?ids=${mention.id},${quote.id}&${ALL_FIELDS}`);
+
+    expect(response.status).toBe(200);
+    expect(response.contentType).toBe('application/json; charset=utf-8');
+    expect(specErrors('getPostsByIds', response)).toEqual([]);
+    expect(response.body).toMatchObject({
+      data: [{ id: mention.id }, { id: quote.id }],
+      includes: { users: expect.any(Array), tweets: expect.any(Array) },
+    });
+  });
+
+  it('post lookup with ids that do not exist (partial errors)', async () => {
+    const mention = await seedMention(sandbox, { text: 'help', author: { username: 'sam' } });
+
+    const partial = await call('GET', `/2/tweets?ids=${mention.id},1860000000000000999`);
+    const none = await call('GET', '/2/tweets?ids=1860000000000000999');
+
+    expect(partial.body).toMatchObject({
+      data: [{ id: mention.id }],
+      errors: [{ resource_id: '1860000000000000999', parameter: 'ids' }],
+    });
+    expect(specErrors('getPostsByIds', partial)).toEqual([]);
+    expect(none.body).not.toHaveProperty('data');
+    expect(specErrors('getPostsByIds', none)).toEqual([]);
+  });
+
+  it('post lookup 400 invalid-request', async () => {
+    const response = await call('GET', '/2/tweets?ids=12,abc');
+
+    expect(response.status).toBe(400);
+    expect(response.contentType).toBe('application/problem+json');
+    expect(specErrors('getPostsByIds', response)).toEqual([]);
+  });
+
   it('users/me', async () => {
     const response = await call(
       'GET',

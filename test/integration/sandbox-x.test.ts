@@ -470,6 +470,79 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
     });
   });
 
+  describe('GET /2/tweets (lookup by ids)', () => {
+    it('returns the posts asked for, in order, with current counts and missing ids as partial errors', async () => {
+      const first = await seedMention(sandbox, { text: 'late again', author: { username: 'sam' } });
+      const second = await seedPost(sandbox, { text: 'acme is late', author: { username: 'kim' } });
+      await seedMention(sandbox, {
+        text: 'me too',
+        author: { username: 'lee' },
+        in_reply_to_tweet_id: first.id,
+      });
+      await admin(sandbox, 'POST', `/posts/${first.id}/metrics`, { retweet_count: 60 });
+      const { client } = sandboxClient(sandbox);
+
+      const result = await client.v2.tweets([second.id, first.id, '1860000000000000999'], {
+        'tweet.fields': ['public_metrics', 'created_at'],
+        expansions: ['author_id'],
+      });
+
+      expect(result.data.map((tweet) => tweet.id)).toEqual([second.id, first.id]);
+      expect(result.data[1]?.public_metrics).toMatchObject({
+        retweet_count: 60,
+        reply_count: 1,
+        like_count: 0,
+        quote_count: 0,
+      });
+      expect(result.includes?.users?.map((user) => user.username).sort()).toEqual(['kim', 'sam']);
+      expect(result.errors).toEqual([
+        {
+          value: '1860000000000000999',
+          detail: 'Could not find tweet with ids: [1860000000000000999].',
+          title: 'Not Found Error',
+          resource_type: 'tweet',
+          parameter: 'ids',
+          resource_id: '1860000000000000999',
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+        },
+      ]);
+    });
+
+    it('rejects no ids, more than 100 ids and non-numeric ids with 400 in X’s wording', async () => {
+      const { client } = sandboxClient(sandbox);
+      const many = Array.from({ length: 101 }, (_, index) => String(1_000 + index));
+
+      const empty = await apiError(client.v2.get('tweets', { ids: '' }));
+      const tooMany = await apiError(client.v2.tweets(many));
+      const notIds = await apiError(client.v2.tweets(['12', 'abc']));
+
+      expect(empty.errors).toEqual([
+        { parameters: { ids: [] }, message: 'The `ids` query parameter can not be empty' },
+      ]);
+      expect(tooMany.code).toBe(400);
+      expect(tooMany.errors?.[0]).toMatchObject({
+        message:
+          'The number of values in the `ids` query parameter list [101] is not between 1 and 100',
+      });
+      expect(notIds.errors).toEqual([
+        {
+          parameters: { ids: ['abc'] },
+          message: 'The `ids` query parameter value [abc] does not match ^[0-9]{1,19}$',
+        },
+      ]);
+    });
+
+    it('serves an app-only bearer and counts against its own rate limit', async () => {
+      const mention = await seedMention(sandbox, { text: 'help', author: { username: 'sam' } });
+      const { client } = sandboxClient(sandbox, 'app-bearer');
+
+      const response = await client.v2.get('tweets', { ids: mention.id }, { fullResponse: true });
+
+      expect(response.data).toMatchObject({ data: [{ id: mention.id }] });
+      expect(response.rateLimit).toMatchObject({ limit: 450, remaining: 449 });
+    });
+  });
+
   describe('POST /2/tweets', () => {
     it('creates a reply to a mention with 201, visible through the admin API', async () => {
       const mention = await seedMention(sandbox, {
@@ -730,6 +803,26 @@ describe('X sandbox admin API', () => {
         ],
       },
     });
+  });
+
+  it('sets the repost and like counts of a stored post, and 404s an unknown one', async () => {
+    const mention = await seedMention(sandbox, { text: 'late', author: { username: 'sam' } });
+
+    const updated = await admin(sandbox, 'POST', `/posts/${mention.id}/metrics`, {
+      retweet_count: 60,
+      like_count: 7,
+    });
+    const unknown = await admin(sandbox, 'POST', '/posts/1860000000000000999/metrics', {
+      like_count: 1,
+    });
+    const empty = await admin(sandbox, 'POST', `/posts/${mention.id}/metrics`, {});
+
+    expect(updated).toEqual({
+      status: 200,
+      body: { id: mention.id, retweet_count: 60, like_count: 7 },
+    });
+    expect(unknown.status).toBe(404);
+    expect(empty.status).toBe(400);
   });
 
   it('maps the same username to the same user id, across resets', async () => {

@@ -56,6 +56,7 @@ describe('createRateLimiter', () => {
       'GET /2/users/me': { perUser15m: 75 },
       'GET /2/users/:id/mentions': { perUser15m: 300, perApp15m: 450 },
       'GET /2/tweets/search/recent': { perUser15m: 300, perApp15m: 450 },
+      'GET /2/tweets': { perUser15m: 900, perApp15m: 450 },
       'POST /2/tweets': { perUser15m: 100, perApp24h: 10_000 },
       'POST /2/dm_conversations/with/:participant_id/messages': {
         perUser15m: 15,

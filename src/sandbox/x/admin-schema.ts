@@ -30,6 +30,17 @@ export const AdminPost = z.strictObject({
 });
 export type AdminPost = z.infer<typeof AdminPost>;
 
+/** New public counts for a stored post; replies and quotes are counted from the posts themselves. */
+export const AdminMetrics = z
+  .strictObject({
+    retweet_count: z.number().int().nonnegative().optional(),
+    like_count: z.number().int().nonnegative().optional(),
+  })
+  .refine((body) => body.retweet_count !== undefined || body.like_count !== undefined, {
+    message: 'give retweet_count, like_count or both',
+  });
+export type AdminMetrics = z.infer<typeof AdminMetrics>;
+
 /** A tweet object stored verbatim, to feed consumers malformed data on purpose. */
 export const AdminRawPost = z.strictObject({
   raw: z.record(z.string(), z.unknown()),
@@ -47,6 +58,7 @@ export const AdminLimits = z.strictObject({
   'GET /2/users/me': AdminEndpointLimits,
   'GET /2/users/:id/mentions': AdminEndpointLimits,
   'GET /2/tweets/search/recent': AdminEndpointLimits,
+  'GET /2/tweets': AdminEndpointLimits,
   'POST /2/tweets': AdminEndpointLimits,
   'POST /2/dm_conversations/with/:participant_id/messages': AdminEndpointLimits,
 });

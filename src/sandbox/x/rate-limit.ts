@@ -8,6 +8,9 @@ export const DEFAULT_X_RATE_LIMITS: XRateLimits = {
   'GET /2/users/me': { perUser15m: 75 },
   'GET /2/users/:id/mentions': { perUser15m: 300, perApp15m: 450 },
   'GET /2/tweets/search/recent': { perUser15m: 300, perApp15m: 450 },
+  // Post lookup by ids: the pay-per-use table (§1.10 B) has no row for it, so this is the GET /2/tweets/:id row
+  // (§1.10 A, Pro, the column table B matches for the endpoints it lists).
+  'GET /2/tweets': { perUser15m: 900, perApp15m: 450 },
   'POST /2/tweets': { perUser15m: 100, perApp24h: 10_000 },
   'POST /2/dm_conversations/with/:participant_id/messages': {
     perUser15m: 15,
@@ -20,6 +23,7 @@ export const X_ENDPOINT_KEYS = [
   'GET /2/users/me',
   'GET /2/users/:id/mentions',
   'GET /2/tweets/search/recent',
+  'GET /2/tweets',
   'POST /2/tweets',
   'POST /2/dm_conversations/with/:participant_id/messages',
 ] as const satisfies readonly XEndpointKey[];

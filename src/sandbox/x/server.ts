@@ -12,6 +12,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { ADMIN_PREFIX, handleAdmin, resetSandbox } from './routes/admin.js';
 import { createPostEndpoint } from './routes/create-post.js';
 import type { Endpoint } from './routes/endpoint.js';
+import { lookupEndpoint } from './routes/lookup.js';
 import { mentionsEndpoint } from './routes/mentions.js';
 import { searchEndpoint } from './routes/search.js';
 import { sendDmEndpoint } from './routes/send-dm.js';
@@ -23,6 +24,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   usersMeEndpoint,
   mentionsEndpoint,
   searchEndpoint,
+  lookupEndpoint,
   createPostEndpoint,
   sendDmEndpoint,
 ];

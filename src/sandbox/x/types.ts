@@ -5,6 +5,7 @@ export type XEndpointKey =
   | 'GET /2/users/me'
   | 'GET /2/users/:id/mentions'
   | 'GET /2/tweets/search/recent'
+  | 'GET /2/tweets'
   | 'POST /2/tweets'
   | 'POST /2/dm_conversations/with/:participant_id/messages';
 

@@ -1,5 +1,5 @@
 import { createAdminJson, hasKey } from '../../shared/admin.js';
-import { AdminLimits, AdminPost, AdminRawPost } from '../admin-schema.js';
+import { AdminLimits, AdminMetrics, AdminPost, AdminRawPost } from '../admin-schema.js';
 import {
   jsonResponse,
   parseJsonBody,
@@ -130,6 +130,27 @@ function listPosts(state: SandboxState, by: string | null): SandboxHttpResponse 
   return jsonResponse(200, { data: posts });
 }
 
+/** Sets the reposts and likes of a stored post, as if people had reposted or liked it since. */
+function setMetrics(state: SandboxState, id: string, body: AdminMetrics): SandboxHttpResponse {
+  const post = state.posts.get(id);
+  if (post === undefined) {
+    return admin.error(404, [`no post with id ${id}`]);
+  }
+  if (body.retweet_count !== undefined) {
+    post.retweetCount = body.retweet_count;
+  }
+  if (body.like_count !== undefined) {
+    post.likeCount = body.like_count;
+  }
+  return jsonResponse(200, {
+    id,
+    retweet_count: post.retweetCount ?? 0,
+    like_count: post.likeCount ?? 0,
+  });
+}
+
+const METRICS_ROUTE = /^POST \/posts\/([0-9]{1,19})\/metrics$/;
+
 /** Clears posts, users, DMs, rate-limit counters and the request log; limits stay as configured. */
 export function resetSandbox(context: AdminContext): void {
   resetState(context.state);
@@ -144,6 +165,11 @@ export function handleAdmin(
 ): SandboxHttpResponse {
   const { state, limiter } = context;
   const route = `${request.method} ${request.url.pathname.slice(ADMIN_PREFIX.length)}`;
+  const metrics = METRICS_ROUTE.exec(route);
+  if (metrics !== null) {
+    const body = admin.parse(request, AdminMetrics);
+    return body.ok ? setMetrics(state, metrics[1] ?? '', body.value) : body.response;
+  }
   switch (route) {
     case 'POST /mentions': {
       if (hasKey(parseJsonBody(request), 'raw')) {
