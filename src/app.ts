@@ -18,6 +18,7 @@ import {
   type SendDraftJob,
   type TriageJob,
   type WatchdogJob,
+  type EngagementWatchJob,
 } from './queue/jobs.js';
 import type { ConnectionRole } from './queue/connection.js';
 import { createRateBudget } from './queue/rate-budget.js';
@@ -25,7 +26,7 @@ import type { Notifier } from './responders/notify/types.js';
 import { createResponderRegistry } from './responders/registry.js';
 import type { DmResponder, PublicReplyResponder } from './responders/types.js';
 import { createSourceRegistry } from './sources/registry.js';
-import type { Source } from './sources/types.js';
+import type { EngagementLookup, Source } from './sources/types.js';
 import { createAuditLog } from './store/audit-log.js';
 import { createCaseStore } from './store/cases.js';
 import { createControlStore, type PauseState } from './store/control.js';
@@ -48,6 +49,11 @@ import { requestNotification } from './app/notify.js';
 import { SendingPaused, sendDraft } from './app/send-draft.js';
 import { triageMention } from './app/triage.js';
 import { runWatchdog, type WatchdogReport } from './app/watchdog.js';
+import {
+  DEFAULT_WATCH_REQUESTS,
+  runEngagementWatch,
+  type EngagementWatchReport,
+} from './app/engagement-watch.js';
 
 export interface AppDeps {
   /** Redis key and BullMQ prefix. */
@@ -78,6 +84,12 @@ export interface AppDeps {
   budgets?: Partial<Record<BudgetName, BucketConfig>>;
   /** How often the SLA watchdog runs. */
   watchdogEveryMs?: number;
+  /** Re-reads X engagement of open complaints (post lookup, read-only); without it the watch is off. */
+  engagementLookup?: EngagementLookup | null;
+  /** How often the engagement watch runs; 0 switches it off. Default 5 minutes. */
+  engagementWatchEveryMs?: number;
+  /** Lookup requests per watch run (each up to 100 posts). Default 5. */
+  engagementWatchRequests?: number;
   /** Worker tuning; tests shorten the lock so a "killed" worker's job is picked up quickly. */
   workers?: {
     lockDuration?: number;
@@ -102,6 +114,8 @@ export interface App {
   ): Promise<BackfillProgress>;
   /** Runs the SLA watchdog once now, in this process. */
   watchdogOnce(): Promise<WatchdogReport>;
+  /** Runs the engagement watch once now, in this process (nothing to do without an engagement lookup). */
+  engagementWatchOnce(): Promise<EngagementWatchReport>;
   /** Kill switch: stops all posting at once across every process; queued work waits in order. */
   pause(by: string, reason?: string | null): Promise<void>;
   resume(by: string): Promise<void>;
@@ -292,10 +306,11 @@ export function createApp(deps: AppDeps): App {
       },
       workerOptions(2),
     );
-    const watchdogWorker = new Worker<WatchdogJob>(
+    // Two slots, so a slow X lookup of the engagement watch never holds the SLA watchdog back.
+    const watchdogWorker = new Worker<WatchdogJob | EngagementWatchJob>(
       QUEUE_NAMES.watchdog,
-      async () => runWatchdog(context),
-      workerOptions(1),
+      async (job) => (job.name === 'engagement-watch' ? watchEngagement() : runWatchdog(context)),
+      workerOptions(2),
     );
     for (const worker of [pollWorker, triageWorker, sendWorker, notifyWorker, watchdogWorker]) {
       worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Worker error'));
@@ -309,6 +324,19 @@ export function createApp(deps: AppDeps): App {
       });
       workers.push(worker);
     }
+  }
+
+  const engagementLookup = deps.engagementLookup ?? null;
+  const engagementWatchEveryMs = deps.engagementWatchEveryMs ?? 300_000;
+
+  async function watchEngagement(): Promise<EngagementWatchReport> {
+    if (engagementLookup === null) {
+      return { lookedUp: 0, requests: 0, left: 0, raised: [], missing: [] };
+    }
+    return runEngagementWatch(context, engagementLookup, {
+      maxRequests: deps.engagementWatchRequests ?? DEFAULT_WATCH_REQUESTS,
+      signal: stopping.signal,
+    });
   }
 
   async function isIdle(): Promise<boolean> {
@@ -360,6 +388,19 @@ export function createApp(deps: AppDeps): App {
           { every: deps.watchdogEveryMs ?? 30_000 },
           { name: 'watchdog', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
         );
+        if (engagementLookup !== null && engagementWatchEveryMs > 0) {
+          await queues.watchdog.upsertJobScheduler(
+            jobIds.engagementWatchScheduler(),
+            { every: engagementWatchEveryMs },
+            {
+              name: 'engagement-watch',
+              data: {},
+              opts: { removeOnComplete: 100, removeOnFail: 100 },
+            },
+          );
+        } else {
+          await queues.watchdog.removeJobScheduler(jobIds.engagementWatchScheduler());
+        }
       }
       if (await context.control.isPaused()) {
         await queues.send.pause();
@@ -380,6 +421,8 @@ export function createApp(deps: AppDeps): App {
     async watchdogOnce() {
       return runWatchdog(context);
     },
+
+    engagementWatchOnce: watchEngagement,
 
     async pause(by, reason = null) {
       const now = deps.now();

@@ -251,6 +251,8 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
     policy,
     jitterMs: config.jitterMs,
     watchdogEveryMs: config.watchdogIntervalMs,
+    engagementLookup: x?.engagementLookup ?? null,
+    engagementWatchEveryMs: config.engagementWatchIntervalMs,
     deskBaseUrl: config.deskBaseUrl,
     privacyUrlConfigured: config.privacyPolicyUrl !== null,
     dmResponders: platforms.flatMap((platform) => platform.dmResponders),

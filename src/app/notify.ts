@@ -83,3 +83,35 @@ export async function requestNotification(ctx: AppContext, request: NotifyReques
         : `queued for ${[...ctx.notifiers.keys()].join(', ')}`,
   });
 }
+
+/** A page: people are needed now (policy `notify.pageImmediately`). */
+export interface PageRequest {
+  mention: Mention;
+  caseId: string;
+  severity: Severity;
+  category: string | null;
+  deadline: string | null;
+  /** Set when the page follows a severity raise after triage; each level raised to pages once. */
+  raisedFrom?: Severity | null;
+}
+
+/** Stable per mention, and per level for a raise, so no re-run pages twice. */
+export function pageEventId(
+  page: Pick<PageRequest, 'mention' | 'severity' | 'raisedFrom'>,
+): string {
+  const base = `page-${page.mention.source}-${page.mention.id}`;
+  return page.raisedFrom ? `${base}-${page.severity.toLowerCase()}` : base;
+}
+
+/** Pages people about a case: at triage for a decision with `pageNow`, and when the engagement watch raises one. */
+export async function requestPage(ctx: AppContext, page: PageRequest): Promise<void> {
+  await requestNotification(ctx, {
+    kind: 'page',
+    eventId: pageEventId(page),
+    mention: page.mention,
+    caseId: page.caseId,
+    severity: page.severity,
+    category: page.category,
+    deadline: page.deadline,
+  });
+}

@@ -14,7 +14,7 @@ import type { TriageJob } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
 import { draftIds, type DraftKind, type DraftRecord } from '../store/drafts.js';
 import type { AppContext } from './context.js';
-import { requestNotification } from './notify.js';
+import { requestNotification, requestPage } from './notify.js';
 import { personItemFor } from './people.js';
 import { enqueueSend } from './send-draft.js';
 import { classifierInputOf } from '../core/classifier-input.js';
@@ -222,10 +222,8 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
   });
   await record(entry);
 
-  if (decision.pageNow) {
-    await requestNotification(ctx, {
-      kind: 'page',
-      eventId: `page-${mention.source}-${mention.id}`,
+  if (decision.pageNow && classification.severity !== null) {
+    await requestPage(ctx, {
       mention,
       caseId,
       severity: classification.severity,

@@ -6,6 +6,8 @@ import { createXPublicReply } from '../responders/x-public-reply/index.js';
 import { SANDBOX_X_CREDENTIALS, startXSandbox } from '../sandbox/x/index.js';
 import { createXMentionsSource } from '../sources/x-mentions/index.js';
 import { createXSearchSource } from '../sources/x-search/index.js';
+import { createXEngagementLookup } from '../sources/x-shared/lookup.js';
+import type { EngagementLookup } from '../sources/types.js';
 import type { PlatformWiring } from './types.js';
 
 /** The sandbox brand account, used when no X credentials are configured. */
@@ -13,6 +15,8 @@ const SANDBOX_BRAND_ID = '1700000000000000001';
 
 export interface XWiring extends PlatformWiring {
   brand: { id: string; handle: string; name: string };
+  /** Post lookup for the engagement watch, on the read-only client. */
+  engagementLookup: EngagementLookup;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function wireX(config: Readonly<Config>, logger: Logger): Promise<X
     sources,
     responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
     dmResponders: [createXDm({ client: client.readWrite, now: nowMs })],
+    engagementLookup: createXEngagementLookup({ client: readOnly, brand, now: nowMs }),
     sandboxUrl: sandbox?.url ?? null,
     close: async () => {
       await sandbox?.close();

@@ -174,6 +174,7 @@ export type AuditOutcome =
   | 'opted_out'
   | 'opted_in'
   | 'state_changed'
+  | 'severity_raised'
   | 'paused'
   | 'resumed';
 

@@ -32,6 +32,9 @@ export interface NotifyJob {
 
 export type WatchdogJob = Record<string, never>;
 
+/** Runs on the watchdog queue beside the SLA watchdog: both are periodic, one run per tick. */
+export type EngagementWatchJob = Record<string, never>;
+
 /** Job names and payloads, declared once and shared by producers and processors. */
 export interface JobMap {
   poll: PollJob;
@@ -39,6 +42,7 @@ export interface JobMap {
   'send-draft': SendDraftJob;
   notify: NotifyJob;
   watchdog: WatchdogJob;
+  'engagement-watch': EngagementWatchJob;
 }
 
 function shortHash(value: string): string {
@@ -66,6 +70,7 @@ export const jobIds = {
   send: (draftId: string) => `send-${idPart(draftId)}`,
   notify: (notifierId: string, eventId: string) => `notify-${notifierId}-${idPart(eventId)}`,
   watchdogScheduler: () => 'sla-watchdog',
+  engagementWatchScheduler: () => 'engagement-watch',
 };
 
 /** BullMQ priority: 1 is served first. */

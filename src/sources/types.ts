@@ -1,4 +1,4 @@
-import type { Mention, SourceId } from '../core/types.js';
+import type { Engagement, Mention, SourceId } from '../core/types.js';
 
 /** An item the source could not turn into a Mention; logged and skipped, never fatal for its batch. */
 export interface SkippedItem {
@@ -32,4 +32,26 @@ export interface Source {
    * Each page's `nextCursor` is ignored; a page with `deferUntil` means the platform's limit is spent.
    */
   backfill?(since: Date, signal: AbortSignal): AsyncIterable<PollResult>;
+}
+
+/** Engagement counts of posts already stored, read again (`EngagementLookup`). */
+export interface EngagementLookupResult {
+  /** Post id → counts as the platform reports them now, with `observedAt`. */
+  engagement: Map<string, Engagement>;
+  /** Ids the answer had no counts for: deleted, protected or suspended posts. */
+  missing: string[];
+}
+
+/**
+ * Reads the current engagement of posts earshot already stored (X post lookup), so a complaint that spreads
+ * after it was polled can be raised. Read-only. At most `maxIds` ids per call; a 429 throws
+ * `PlatformRateLimited` with the platform's reset time.
+ *
+ * @example
+ * const { engagement } = await lookup.lookup(['1860000000000000001']);
+ * engagement.get('1860000000000000001'); // { shares: 60, replies: 2, likes: 9, observedAt: '…' }
+ */
+export interface EngagementLookup {
+  maxIds: number;
+  lookup(ids: readonly string[]): Promise<EngagementLookupResult>;
 }

@@ -164,6 +164,11 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       return result[0] === '' ? null : (result[0] as CaseState);
     },
 
+    /** Cases first seen at or after `since`, newest first. */
+    async createdSince(since: Date, limit = 5000): Promise<string[]> {
+      return redis.zrevrangebyscore(keys.cases(), '+inf', since.getTime(), 'LIMIT', 0, limit);
+    },
+
     async list(limit = 100): Promise<string[]> {
       return redis.zrevrange(keys.cases(), 0, limit - 1);
     },

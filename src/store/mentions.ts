@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Classification, Decision, Mention, SourceId } from '../core/types.js';
+import type { Classification, Decision, Engagement, Mention, SourceId } from '../core/types.js';
 import type { RedisKeys } from './keys.js';
 
 /** An earlier revision of an edited store review, with what was decided about it. */
@@ -39,6 +39,32 @@ return 1`;
  * stored review replaces the current one and keeps the old one in `history`, never losing what was seen.
  */
 export function createMentionStore(redis: Redis, keys: RedisKeys) {
+  /**
+   * Applies `change` to the stored mention with compare-and-set, so a concurrent write (triage recording its
+   * decision, a new revision) is never lost. Returns the new value, or null when absent or `change` refused.
+   */
+  async function update(
+    source: SourceId,
+    id: string,
+    change: (stored: StoredMention) => StoredMention | null,
+  ): Promise<StoredMention | null> {
+    const key = keys.mention(source, id);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const raw = await redis.get(key);
+      if (raw === null) {
+        return null;
+      }
+      const next = change(JSON.parse(raw) as StoredMention);
+      if (next === null) {
+        return null;
+      }
+      if ((await redis.eval(COMPARE_AND_SET, 1, key, raw, JSON.stringify(next))) === 1) {
+        return next;
+      }
+    }
+    throw new Error(`Mention ${source}/${id} kept changing while being updated`);
+  }
+
   return {
     /** Stores a new mention, or a new revision of a stored one; an identical revision is left alone. */
     async store(mention: Mention, caseId: string, now: Date): Promise<StoreOutcome> {
@@ -81,6 +107,38 @@ export function createMentionStore(redis: Redis, keys: RedisKeys) {
     async get(source: SourceId, id: string): Promise<StoredMention | null> {
       const raw = await redis.get(keys.mention(source, id));
       return raw === null ? null : (JSON.parse(raw) as StoredMention);
+    },
+
+    /**
+     * Replaces the engagement counts of a stored mention, and nothing else: no new revision, no reopen, no
+     * triage. Counts read earlier than the stored ones are ignored. Returns the updated mention, or null.
+     */
+    async updateEngagement(
+      source: SourceId,
+      id: string,
+      engagement: Engagement,
+    ): Promise<StoredMention | null> {
+      return update(source, id, (stored) => {
+        const previous = stored.mention.engagement?.observedAt;
+        if (previous !== undefined && Date.parse(previous) > Date.parse(engagement.observedAt)) {
+          return null;
+        }
+        return { ...stored, mention: { ...stored.mention, engagement } };
+      });
+    },
+
+    /**
+     * Records a classification that raised the severity after the decision (the engagement watch), with the
+     * decision's moved deadlines. Refused (null) unless the mention was decided. `decidedAt` stays.
+     */
+    async recordRaise(
+      source: SourceId,
+      id: string,
+      raise: { classification: Classification; decision: Decision },
+    ): Promise<StoredMention | null> {
+      return update(source, id, (stored) =>
+        stored.decision === undefined ? null : { ...stored, ...raise },
+      );
     },
 
     async recordDecision(

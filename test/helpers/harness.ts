@@ -21,6 +21,7 @@ import {
 } from '../../src/sandbox/x/index.js';
 import { createXMentionsSource } from '../../src/sources/x-mentions/index.js';
 import { createXSearchSource } from '../../src/sources/x-search/index.js';
+import { createXEngagementLookup } from '../../src/sources/x-shared/lookup.js';
 import { wireAppStore } from '../../src/compose/app-store.js';
 import { wireGooglePlay } from '../../src/compose/google-play.js';
 import type { PlatformWiring } from '../../src/compose/types.js';
@@ -67,6 +68,11 @@ export interface Harness {
     extra?: Record<string, unknown>,
   ): Promise<string>;
   post(text: string, author?: Record<string, unknown>): Promise<string>;
+  /** Sets a post's reposts and likes in the sandbox, as if people had shared it since it was polled. */
+  setMetrics(
+    postId: string,
+    metrics: { retweet_count?: number; like_count?: number },
+  ): Promise<void>;
   /** Sandbox URLs of the stores, by platform ('app-store', 'google-play'), when `stores` is on. */
   storeUrls: Record<string, string>;
   brandPosts(): Promise<Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>>;
@@ -129,6 +135,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       notifiers: merged.notifiers ?? [],
       deskBaseUrl: 'http://desk.test',
       jitterMs: 0,
+      engagementLookup: createXEngagementLookup({
+        client: client.readOnly,
+        brand: BRAND,
+        now: clock,
+      }),
       budgets: merged.budgets ?? {
         'x:post': { capacity: 1000, refillTokens: 1000, refillEveryMs: 900_000 },
       },
@@ -192,6 +203,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       adminPost(sandbox, '/__sandbox/x/mentions', { text, author, lang: 'en', ...extra }),
     post: (text, author = { username: 'kim', name: 'Kim' }) =>
       adminPost(sandbox, '/__sandbox/x/posts', { text, author, lang: 'en' }),
+    async setMetrics(postId, metrics) {
+      const response = await fetch(`${sandbox.url}/__sandbox/x/posts/${postId}/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(metrics),
+      });
+      if (response.status !== 200) {
+        throw new Error(`setting metrics answered ${response.status}: ${await response.text()}`);
+      }
+    },
     async brandPosts() {
       const response = await fetch(`${sandbox.url}/__sandbox/x/posts?by=brand`);
       return (
