@@ -54,6 +54,27 @@ export function isWatched(
   return Number.isFinite(postedAt) && now.getTime() - postedAt <= windowMs;
 }
 
+/** The shortest time between two reads of one post. */
+export const MIN_REREAD_MS = 5 * 60_000;
+
+/**
+ * Due for another read once the time since the last read is at least half the post's age at that read (and at
+ * least MIN_REREAD_MS). X bills every post read, so a complaint is read about 20 times in its first day rather
+ * than at every run (288 at 5-minute runs), while a young post, where spreading starts, is read most often.
+ */
+export function isDue(candidate: WatchCandidate, now: Date): boolean {
+  if (candidate.observedAt === null) {
+    return true;
+  }
+  const observed = Date.parse(candidate.observedAt);
+  if (!Number.isFinite(observed)) {
+    return true;
+  }
+  const posted = Date.parse(candidate.postedAt);
+  const ageAtRead = Number.isFinite(posted) ? Math.max(0, observed - posted) : 0;
+  return now.getTime() - observed >= Math.max(MIN_REREAD_MS, ageAtRead / 2);
+}
+
 /**
  * Least recently read first (never read before all), then the newest post: a run capped at a few lookups still
  * reaches every watched case in turn, without keeping any state of its own.
@@ -70,18 +91,20 @@ export function watchOrder(a: WatchCandidate, b: WatchCandidate): number {
 export interface LookupPlan {
   /** Groups of at most `batchSize` candidates, one lookup request each, at most `maxRequests` of them. */
   batches: WatchCandidate[][];
-  /** Watched candidates left for a later run by the request cap. */
+  /** Watched, due candidates left for a later run by the request cap. */
   left: number;
 }
 
-/** The lookups of one run: the watched candidates in `watchOrder`, batched and capped. */
+/** The lookups of one run: the watched candidates that are due, in `watchOrder`, batched and capped. */
 export function planLookups(
   candidates: readonly WatchCandidate[],
   now: Date,
   limits: { batchSize: number; maxRequests: number },
 ): LookupPlan {
   const size = Math.max(1, Math.floor(limits.batchSize));
-  const watched = candidates.filter((candidate) => isWatched(candidate, now)).sort(watchOrder);
+  const watched = candidates
+    .filter((candidate) => isWatched(candidate, now) && isDue(candidate, now))
+    .sort(watchOrder);
   const batches: WatchCandidate[][] = [];
   for (
     let start = 0;

@@ -173,6 +173,7 @@ describe('the engagement watch', () => {
       to: 'resolved',
       by: 'ana',
     });
+    now += 5 * MINUTE;
 
     const report = await harness.app.engagementWatchOnce();
 
@@ -213,11 +214,14 @@ describe('the engagement watch', () => {
   });
 
   it('is scheduled on the watchdog queue and runs there, beside the SLA watchdog', async () => {
-    harness = await startHarness();
+    let offset = 0;
+    harness = await startHarness({ clock: () => Date.now() + offset });
     const postId = await harness.mention('@acme my package is 5 days late');
     await harness.app.start();
     await harness.app.pollOnce('x-mentions');
     await harness.app.drain();
+    // The next read of a post is due 5 minutes after the first.
+    offset += 5 * MINUTE;
     const connection = { url: REDIS_URL };
     const queue = new Queue(QUEUE_NAMES.watchdog, { connection, prefix: harness.prefix });
     const events = new QueueEvents(QUEUE_NAMES.watchdog, { connection, prefix: harness.prefix });

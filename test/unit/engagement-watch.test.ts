@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   engagementReasons,
+  isDue,
   isMoreUrgent,
   isWatched,
   planLookups,
@@ -64,8 +65,9 @@ describe('planLookups', () => {
 
     const plan = planLookups(candidates, NOW, { batchSize: 2, maxRequests: 1 });
 
+    // 1 was read 10 minutes ago at 50 minutes old: not due for 25 minutes. 5 is resolved.
     expect(plan.batches.map((batch) => batch.map((each) => each.mentionId))).toEqual([['2', '4']]);
-    expect(plan.left).toBe(2);
+    expect(plan.left).toBe(1);
   });
 
   it('makes no request when nothing is watched', () => {
@@ -86,6 +88,42 @@ describe('planLookups', () => {
 
     expect(plan.batches.map((batch) => batch.length)).toEqual([100, 100, 50]);
     expect(plan.left).toBe(0);
+  });
+});
+
+describe('isDue', () => {
+  it.each`
+    why                                                  | postedAt                      | observedAt                    | due
+    ${'never read'}                                      | ${'2026-11-23T11:00:00.000Z'} | ${null}                       | ${true}
+    ${'read at 1 min old, 5 min ago'}                    | ${'2026-11-23T11:54:00.000Z'} | ${'2026-11-23T11:55:00.000Z'} | ${true}
+    ${'read at 1 min old, 4 min ago'}                    | ${'2026-11-23T11:55:00.000Z'} | ${'2026-11-23T11:56:00.000Z'} | ${false}
+    ${'read at 2 h old, 1 h ago'}                        | ${'2026-11-23T09:00:00.000Z'} | ${'2026-11-23T11:00:00.000Z'} | ${true}
+    ${'read at 2 h old, 59 min ago'}                     | ${'2026-11-23T09:00:00.000Z'} | ${'2026-11-23T11:01:00.000Z'} | ${false}
+    ${'an unreadable read time is read again'}           | ${'2026-11-23T11:00:00.000Z'} | ${'soon'}                     | ${true}
+    ${'an unreadable post time: only the 5-minute rule'} | ${'yesterday'}                | ${'2026-11-23T11:55:00.000Z'} | ${true}
+  `('$why → $due', ({ postedAt, observedAt, due }) => {
+    const result = isDue(
+      candidate({ postedAt: postedAt as string, observedAt: observedAt as string | null }),
+      NOW,
+    );
+
+    expect(result).toBe(due);
+  });
+
+  it('reads a complaint about twenty times in its first day at 5-minute runs, not 288', () => {
+    const posted = Date.parse('2026-11-23T00:00:00.000Z');
+    let observedAt = new Date(posted + 60_000).toISOString();
+    let reads = 1;
+    for (let run = posted + 5 * 60_000; run <= posted + 24 * 3_600_000; run += 5 * 60_000) {
+      const now = new Date(run);
+      if (isDue(candidate({ postedAt: new Date(posted).toISOString(), observedAt }), now)) {
+        reads += 1;
+        observedAt = now.toISOString();
+      }
+    }
+
+    expect(reads).toBeGreaterThanOrEqual(12);
+    expect(reads).toBeLessThanOrEqual(25);
   });
 });
 
