@@ -12,6 +12,7 @@ import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
 import { draftIds, type DraftRecord } from '../store/drafts.js';
 import type { AppContext, BudgetName } from './context.js';
+import type { Sent } from '../responders/types.js';
 import { personItemFor } from './people.js';
 
 export type SendOutcome =
@@ -217,20 +218,20 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     return { status: 'outcome_unknown' };
   }
 
-  let platformId: string;
+  let sent: Sent;
   try {
     if (draft.channel === 'dm') {
       const responder = ctx.dmResponders.get(platform);
       if (responder === undefined) {
         throw new PolicyBlocked('no-dm-channel', `No DM channel for ${platform}`);
       }
-      ({ platformId } = await responder.sendDm({ recipientId: draft.authorId, text: draft.text }));
+      sent = await responder.sendDm({ recipientId: draft.authorId, text: draft.text });
     } else {
       const responder = ctx.responders.get(platform);
       if (responder === undefined) {
         throw new PolicyBlocked('no-responder', `No public-reply channel for ${platform}`);
       }
-      ({ platformId } = await responder.reply({ inReplyToId: draft.mentionId, text: draft.text }));
+      sent = await responder.reply({ inReplyToId: draft.mentionId, text: draft.text });
     }
   } catch (error) {
     if (certainlyNotPosted(error)) {
@@ -263,7 +264,17 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   }
 
   const sentAt = ctx.now();
+  const { platformId } = sent;
   await ctx.sentGuard.markSent(platform, draft.id, platformId, sentAt);
+  if (sent.rateLimit !== undefined) {
+    // Others post under the same limit (people in the X app): X's count wins over our bucket's.
+    await ctx.rateBudget.observe(
+      budget,
+      sent.rateLimit.remaining,
+      sent.rateLimit.resetAt,
+      sentAt.getTime(),
+    );
+  }
   await ctx.drafts.update(draft.id, (current) => ({
     ...current,
     status: 'sent',

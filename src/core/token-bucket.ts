@@ -24,7 +24,7 @@ export interface BucketConfig {
  * (see `fullBucket`).
  *
  * @example
- * { tokens: 3, updatedAt: 1795600000000, blockedUntil: 0 }
+ * { tokens: 3, updatedAt: 1795600000000, blockedUntil: 0, capUntil: 1795600600000, capLeft: 40 }
  */
 export interface BucketState {
   tokens: number;
@@ -32,6 +32,12 @@ export interface BucketState {
   updatedAt: number;
   /** No token is granted before this instant (ms): the platform said its window is spent. 0 when not blocked. */
   blockedUntil: number;
+  /**
+   * Until this instant (ms), the end of the platform's current window, at most `capLeft` more tokens are
+   * granted: what the platform said is left of it (others post under the same limit). 0 when there is no cap.
+   */
+  capUntil: number;
+  capLeft: number;
 }
 
 /**
@@ -119,17 +125,23 @@ export function assertBucketConfig(config: BucketConfig, name = 'bucket'): void 
 
 /** The state of a bucket nobody has used yet (or whose Redis key expired, which happens only once it is full). */
 export function fullBucket(config: BucketConfig, now: number): BucketState {
-  return { tokens: config.capacity, updatedAt: now, blockedUntil: 0 };
+  return { tokens: config.capacity, updatedAt: now, blockedUntil: 0, capUntil: 0, capLeft: 0 };
 }
 
-/** Adds the refill steps that landed up to `now`, keeping the step phase. A clock behind `updatedAt` adds none. */
+/**
+ * Adds the refill steps that landed up to `now`, keeping the step phase (a clock behind `updatedAt` adds none),
+ * and drops a cap whose window has ended.
+ */
 export function refill(state: BucketState, config: BucketConfig, now: number): BucketState {
   const steps =
     now > state.updatedAt ? Math.floor((now - state.updatedAt) / config.refillEveryMs) : 0;
+  const capped = now < state.capUntil;
   return {
     tokens: Math.min(config.capacity, state.tokens + steps * config.refillTokens),
     updatedAt: state.updatedAt + steps * config.refillEveryMs,
     blockedUntil: state.blockedUntil,
+    capUntil: capped ? state.capUntil : 0,
+    capLeft: capped ? state.capLeft : 0,
   };
 }
 
@@ -145,14 +157,27 @@ function nextTokenAt(state: BucketState, config: BucketConfig, now: number): num
 /** Takes one token at `now`, or says when to come back. */
 export function take(state: BucketState, config: BucketConfig, now: number): TakeResult {
   const current = refill(state, config, now);
-  if (now < current.blockedUntil || current.tokens < 1) {
+  const capSpent = current.capUntil > 0 && current.capLeft < 1;
+  if (now < current.blockedUntil || current.tokens < 1 || capSpent) {
     return {
       granted: false,
       state: current,
-      retryAt: Math.max(current.blockedUntil, nextTokenAt(current, config, now)),
+      retryAt: Math.max(
+        current.blockedUntil,
+        nextTokenAt(current, config, now),
+        capSpent ? current.capUntil : 0,
+      ),
     };
   }
-  return { granted: true, state: { ...current, tokens: current.tokens - 1 }, retryAt: null };
+  return {
+    granted: true,
+    state: {
+      ...current,
+      tokens: current.tokens - 1,
+      capLeft: current.capUntil > 0 ? current.capLeft - 1 : 0,
+    },
+    retryAt: null,
+  };
 }
 
 /**
@@ -160,10 +185,11 @@ export function take(state: BucketState, config: BucketConfig, now: number): Tak
  * at `resetAt` (ms; X sends `x-rate-limit-reset` in seconds).
  *
  * - `remaining` 0 (or a 429): nothing is granted before `resetAt`.
- * - If the bucket could hand out more than `remaining` before `resetAt` (people posting from the X app share
- *   the per-user limit), it keeps at most `remaining` tokens and its next refill step moves to `resetAt`.
- *   That gives up the refills until the reset, which is safe: `BucketState` has no room for a per-window cap.
- * - A report about a window that has already reset changes nothing, and the bucket is never raised.
+ * - Otherwise at most `remaining` more tokens are granted before `resetAt` (people posting from the X app share
+ *   the per-user limit): the bucket keeps at most that many and caps its grants until the reset, while its
+ *   refills go on at their own pace.
+ * - Reports about the same window only lower the cap (answers can arrive out of order); one about a later
+ *   window replaces it; one about an earlier or already reset window changes nothing. Tokens are never raised.
  */
 export function observe(
   state: BucketState,
@@ -173,24 +199,16 @@ export function observe(
   now: number,
 ): BucketState {
   const current = refill(state, config, now);
-  if (resetAt <= now) {
+  if (resetAt <= now || resetAt < current.capUntil) {
     return current;
   }
   const allowed = Math.max(0, Math.floor(remaining));
-  const blockedUntil =
-    allowed === 0 ? Math.max(current.blockedUntil, resetAt) : current.blockedUntil;
-  const stepsBeforeReset = Math.max(
-    0,
-    Math.ceil((resetAt - current.updatedAt) / config.refillEveryMs) - 1,
-  );
-  const spendable = current.tokens + stepsBeforeReset * config.refillTokens;
-  if (spendable <= allowed) {
-    return { ...current, blockedUntil };
-  }
   return {
     tokens: Math.min(current.tokens, allowed),
-    updatedAt: Math.max(current.updatedAt, resetAt - config.refillEveryMs),
-    blockedUntil,
+    updatedAt: current.updatedAt,
+    blockedUntil: allowed === 0 ? Math.max(current.blockedUntil, resetAt) : current.blockedUntil,
+    capUntil: resetAt,
+    capLeft: resetAt === current.capUntil ? Math.min(current.capLeft, allowed) : allowed,
   };
 }
 

@@ -1,4 +1,5 @@
 import { ApiRequestError, ApiResponseError } from 'twitter-api-v2';
+import type { RateLimitReport } from '../responders/types.js';
 import {
   DuplicateContent,
   PlatformAuthError,
@@ -65,4 +66,17 @@ export function toPlatformError(error: unknown, now: number): unknown {
     });
   }
   return error;
+}
+
+/**
+ * The 15-minute window twitter-api-v2 parsed from a successful answer's x-rate-limit-* headers, as a spread-in
+ * `{ rateLimit }`; nothing when X sent none.
+ */
+export function rateLimitReport(
+  rateLimit: { remaining: number; reset: number } | undefined,
+): { rateLimit?: RateLimitReport } {
+  if (rateLimit === undefined || !Number.isFinite(rateLimit.remaining) || !rateLimit.reset) {
+    return {};
+  }
+  return { rateLimit: { remaining: rateLimit.remaining, resetAt: rateLimit.reset * 1000 } };
 }

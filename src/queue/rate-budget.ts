@@ -11,7 +11,7 @@ import {
 export const DEFAULT_BUDGETS: Record<BudgetName, BucketConfig> =
   bucketsFromLimits(PAY_PER_USE_LIMITS);
 
-/** The Redis hash holding one bucket's `tokens`, `updatedAt` and `blockedUntil`. */
+/** The Redis hash holding one bucket's `tokens`, `updatedAt`, `blockedUntil`, `capUntil` and `capLeft`. */
 export function budgetKey(prefix: string, name: BudgetName): string {
   return `${prefix}:budget:${name}`;
 }
@@ -32,11 +32,15 @@ local every = tonumber(ARGV[5])
 local tokens = capacity
 local updatedAt = now
 local blockedUntil = 0
-local stored = redis.call('HMGET', key, 'tokens', 'updatedAt', 'blockedUntil')
+local capUntil = 0
+local capLeft = 0
+local stored = redis.call('HMGET', key, 'tokens', 'updatedAt', 'blockedUntil', 'capUntil', 'capLeft')
 if stored[1] and stored[2] and stored[3] then
   tokens = tonumber(stored[1])
   updatedAt = tonumber(stored[2])
   blockedUntil = tonumber(stored[3])
+  capUntil = tonumber(stored[4] or '0')
+  capLeft = tonumber(stored[5] or '0')
 end
 
 local steps = 0
@@ -45,45 +49,61 @@ if now > updatedAt then
 end
 tokens = math.min(capacity, tokens + steps * refillTokens)
 updatedAt = updatedAt + steps * every
+if now >= capUntil then
+  capUntil = 0
+  capLeft = 0
+end
 
 local granted = 0
 local retryAt = ''
 if op == 'take' then
-  if now < blockedUntil or tokens < 1 then
+  local capSpent = capUntil > 0 and capLeft < 1
+  if now < blockedUntil or tokens < 1 or capSpent then
     local tokenAt = now
     if tokens < 1 then
       tokenAt = updatedAt + math.ceil((1 - tokens) / refillTokens) * every
     end
-    retryAt = string.format('%.17g', math.max(blockedUntil, tokenAt))
+    local capAt = 0
+    if capSpent then
+      capAt = capUntil
+    end
+    retryAt = string.format('%.17g', math.max(blockedUntil, tokenAt, capAt))
   else
     tokens = tokens - 1
+    if capUntil > 0 then
+      capLeft = capLeft - 1
+    end
     granted = 1
   end
 else
   local remaining = tonumber(ARGV[6])
   local resetAt = tonumber(ARGV[7])
-  if resetAt > now then
+  if resetAt > now and resetAt >= capUntil then
     local allowed = math.max(0, math.floor(remaining))
     if allowed == 0 then
       blockedUntil = math.max(blockedUntil, resetAt)
     end
-    local stepsBeforeReset = math.max(0, math.ceil((resetAt - updatedAt) / every) - 1)
-    if tokens + stepsBeforeReset * refillTokens > allowed then
-      tokens = math.min(tokens, allowed)
-      updatedAt = math.max(updatedAt, resetAt - every)
+    tokens = math.min(tokens, allowed)
+    if resetAt == capUntil then
+      capLeft = math.min(capLeft, allowed)
+    else
+      capLeft = allowed
     end
+    capUntil = resetAt
   end
 end
 
 redis.call('HSET', key,
   'tokens', string.format('%.17g', tokens),
   'updatedAt', string.format('%.17g', updatedAt),
-  'blockedUntil', string.format('%.17g', blockedUntil))
+  'blockedUntil', string.format('%.17g', blockedUntil),
+  'capUntil', string.format('%.17g', capUntil),
+  'capLeft', string.format('%.17g', capLeft))
 local fullAt = updatedAt
 if tokens < capacity then
   fullAt = updatedAt + math.ceil((capacity - tokens) / refillTokens) * every
 end
-local ttl = math.ceil(math.max(fullAt, blockedUntil) - now + every)
+local ttl = math.ceil(math.max(fullAt, blockedUntil, capUntil) - now + every)
 redis.call('PEXPIRE', key, math.max(1000, ttl))
 return {granted, retryAt}
 `;

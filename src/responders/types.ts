@@ -1,5 +1,18 @@
 import type { Platform } from '../core/types.js';
 
+/** What the platform said of the endpoint's rate-limit window in its answer (X's x-rate-limit-* headers). */
+export interface RateLimitReport {
+  remaining: number;
+  /** Epoch ms when the window resets. */
+  resetAt: number;
+}
+
+/** A message the platform accepted, with its id there and, when it sent one, its rate-limit report. */
+export interface Sent {
+  platformId: string;
+  rateLimit?: RateLimitReport;
+}
+
 /**
  * A thin outbound channel: one vendor call, errors mapped to src/errors.ts. Checks, guards and audit
  * live in the use-case (src/app/send-reply.ts); retries live on the queue.
@@ -9,7 +22,7 @@ import type { Platform } from '../core/types.js';
  */
 export interface PublicReplyResponder {
   platform: Platform;
-  reply(request: { inReplyToId: string; text: string }): Promise<{ platformId: string }>;
+  reply(request: { inReplyToId: string; text: string }): Promise<Sent>;
 }
 
 /**
@@ -21,5 +34,5 @@ export interface PublicReplyResponder {
  */
 export interface DmResponder {
   platform: Platform;
-  sendDm(request: { recipientId: string; text: string }): Promise<{ platformId: string }>;
+  sendDm(request: { recipientId: string; text: string }): Promise<Sent>;
 }

@@ -5,6 +5,7 @@ import {
 } from '../../src/responders/webhook/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { sandboxClient } from './sandbox-x-client.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 
@@ -167,6 +168,34 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
       (request) => (JSON.parse(request.rawBody.toString('utf8')) as Delivered).data.kind,
     );
     expect(kinds).toEqual(['page', 'sla-warning']);
+  });
+
+  it('follows the remaining count X reports after every post, so posts made outside earshot cause no 429', async () => {
+    harness = await startHarness({
+      // Our own bucket would allow 3 posts now; X's window (3 s here) has room for 3 in all.
+      budgets: { 'x:post': { capacity: 3, refillTokens: 1, refillEveryMs: 500 } },
+      sandbox: { limits: { 'POST /2/tweets': { perUser15m: 3 } }, windowMs: 3_000 },
+    });
+    // The team posts from the brand's account in the X app: the same per-user limit.
+    const { client } = sandboxClient(harness.sandbox);
+    await client.v2.tweet('Our spring schedule is out');
+    await client.v2.tweet('Happy Friday from the Acme team');
+    const first = await harness.mention('@acme my delivery is two weeks late', { username: 'lee' });
+    const second = await harness.mention('@acme order arrived damaged, really disappointed', {
+      username: 'ida',
+    });
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain(20_000);
+
+    const replies = (await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id);
+    expect(replies.filter((id) => id !== null).sort()).toEqual([first, second].sort());
+    const statuses = harness.sandbox
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path === '/2/tweets')
+      .map((request) => request.status);
+    expect(statuses).toEqual([201, 201, 201, 201]);
   });
 
   it('spends a small posting budget without ever drawing a 429, most severe first', async () => {

@@ -37,6 +37,8 @@ async function stored(redis: Redis): Promise<BucketState> {
     tokens: Number(hash.tokens),
     updatedAt: Number(hash.updatedAt),
     blockedUntil: Number(hash.blockedUntil),
+    capUntil: Number(hash.capUntil),
+    capLeft: Number(hash.capLeft),
   };
 }
 

@@ -18,8 +18,13 @@ import {
 const T0 = 1_795_600_000_000;
 const TEN: BucketConfig = { capacity: 10, refillTokens: 2, refillEveryMs: 1_000 };
 
-function state(tokens: number, updatedAt = T0, blockedUntil = 0): BucketState {
-  return { tokens, updatedAt, blockedUntil };
+function state(
+  tokens: number,
+  updatedAt = T0,
+  blockedUntil = 0,
+  cap: { until: number; left: number } = { until: 0, left: 0 },
+): BucketState {
+  return { tokens, updatedAt, blockedUntil, capUntil: cap.until, capLeft: cap.left };
 }
 
 describe('refill', () => {
@@ -88,17 +93,20 @@ describe('take', () => {
 
 describe('observe', () => {
   it.each`
-    case                                          | tokens | remaining | resetAt        | now            | expected
-    ${'plenty left at X: unchanged'}              | ${4}   | ${90}     | ${T0 + 10_000} | ${T0}          | ${state(4)}
-    ${'X has fewer than we would spend: lowered'} | ${8}   | ${3}      | ${T0 + 10_000} | ${T0}          | ${state(3, T0 + 9_000)}
-    ${'remaining 0: blocked until the reset'}     | ${8}   | ${0}      | ${T0 + 10_000} | ${T0}          | ${state(0, T0 + 9_000, T0 + 10_000)}
-    ${'a stale report changes nothing'}           | ${8}   | ${0}      | ${T0 + 10_000} | ${T0 + 10_000} | ${state(10, T0 + 10_000)}
-    ${'never raised above what we hold'}          | ${2}   | ${50}     | ${T0 + 500}    | ${T0}          | ${state(2)}
-    ${'a reset within one step only lowers'}      | ${6}   | ${4}      | ${T0 + 800}    | ${T0}          | ${state(4)}
-    ${'fractional remaining rounds down'}         | ${6}   | ${2.9}    | ${T0 + 800}    | ${T0}          | ${state(2)}
-  `('$case', ({ tokens, remaining, resetAt, now, expected }) => {
+    case                                                | tokens | cap                                 | remaining | resetAt        | now            | expected
+    ${'plenty left at X: a cap of what X allows'}       | ${4}   | ${undefined}                        | ${90}     | ${T0 + 10_000} | ${T0}          | ${state(4, T0, 0, { until: T0 + 10_000, left: 90 })}
+    ${'X has fewer than we hold: lowered and capped'}   | ${8}   | ${undefined}                        | ${3}      | ${T0 + 10_000} | ${T0}          | ${state(3, T0, 0, { until: T0 + 10_000, left: 3 })}
+    ${'remaining 0: blocked until the reset'}           | ${8}   | ${undefined}                        | ${0}      | ${T0 + 10_000} | ${T0}          | ${state(0, T0, T0 + 10_000, { until: T0 + 10_000, left: 0 })}
+    ${'a stale report changes nothing'}                 | ${8}   | ${undefined}                        | ${0}      | ${T0 + 10_000} | ${T0 + 10_000} | ${state(10, T0 + 10_000)}
+    ${'never raised above what we hold'}                | ${2}   | ${undefined}                        | ${50}     | ${T0 + 500}    | ${T0}          | ${state(2, T0, 0, { until: T0 + 500, left: 50 })}
+    ${'fractional remaining rounds down'}               | ${6}   | ${undefined}                        | ${2.9}    | ${T0 + 800}    | ${T0}          | ${state(2, T0, 0, { until: T0 + 800, left: 2 })}
+    ${'same window: a higher report keeps the lower'}   | ${6}   | ${{ until: T0 + 10_000, left: 3 }}  | ${5}      | ${T0 + 10_000} | ${T0}          | ${state(5, T0, 0, { until: T0 + 10_000, left: 3 })}
+    ${'same window: a lower report lowers'}             | ${6}   | ${{ until: T0 + 10_000, left: 3 }}  | ${1}      | ${T0 + 10_000} | ${T0}          | ${state(1, T0, 0, { until: T0 + 10_000, left: 1 })}
+    ${'a later window replaces the cap'}                | ${6}   | ${{ until: T0 + 10_000, left: 0 }}  | ${40}     | ${T0 + 20_000} | ${T0}          | ${state(6, T0, 0, { until: T0 + 20_000, left: 40 })}
+    ${'an earlier window than the cap changes nothing'} | ${6}   | ${{ until: T0 + 20_000, left: 40 }} | ${0}      | ${T0 + 10_000} | ${T0}          | ${state(6, T0, 0, { until: T0 + 20_000, left: 40 })}
+  `('$case', ({ tokens, cap, remaining, resetAt, now, expected }) => {
     const result = observe(
-      state(tokens as number),
+      state(tokens as number, T0, 0, cap as { until: number; left: number } | undefined),
       TEN,
       remaining as number,
       resetAt as number,
@@ -131,6 +139,26 @@ describe('observe', () => {
 
     expect(grantedBeforeReset).toBe(3);
     expect(take(bucket, config, T0 + 60_000).granted).toBe(true);
+  });
+
+  it('keeps its own pace under the cap: the allowed tokens are not held back until the reset', () => {
+    const config: BucketConfig = { capacity: 1, refillTokens: 1, refillEveryMs: 1_000 };
+    let bucket = observe(state(0), config, 4, T0 + 900_000, T0);
+    const grants: number[] = [];
+
+    for (let now = T0; now < T0 + 900_000; now += 500) {
+      const result = take(bucket, config, now);
+      bucket = result.state;
+      if (result.granted) {
+        grants.push(now - T0);
+      }
+    }
+
+    expect(grants).toEqual([1_000, 2_000, 3_000, 4_000]);
+    expect(take(bucket, config, T0 + 4_500)).toMatchObject({
+      granted: false,
+      retryAt: T0 + 900_000,
+    });
   });
 });
 
