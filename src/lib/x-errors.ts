@@ -72,9 +72,9 @@ export function toPlatformError(error: unknown, now: number): unknown {
  * The 15-minute window twitter-api-v2 parsed from a successful answer's x-rate-limit-* headers, as a spread-in
  * `{ rateLimit }`; nothing when X sent none.
  */
-export function rateLimitReport(
-  rateLimit: { remaining: number; reset: number } | undefined,
-): { rateLimit?: RateLimitReport } {
+export function rateLimitReport(rateLimit: { remaining: number; reset: number } | undefined): {
+  rateLimit?: RateLimitReport;
+} {
   if (rateLimit === undefined || !Number.isFinite(rateLimit.remaining) || !rateLimit.reset) {
     return {};
   }
