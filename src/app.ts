@@ -11,7 +11,9 @@ import {
 } from './errors.js';
 import type { Logger } from './lib/logger.js';
 import {
+  BUDGET_NAMES,
   QUEUE_NAMES,
+  SEND_QUEUE_NAMES,
   jobIds,
   type NotifyJob,
   type PollJob,
@@ -154,11 +156,16 @@ export function createApp(deps: AppDeps): App {
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     }),
-    send: new Queue<SendDraftJob>(QUEUE_NAMES.send, {
-      connection: queueConnection,
-      prefix,
-      defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: deps.workers?.sendAttempts ?? 5 },
-    }),
+    send: Object.fromEntries(
+      BUDGET_NAMES.map((budget) => [
+        budget,
+        new Queue<SendDraftJob>(SEND_QUEUE_NAMES[budget], {
+          connection: queueConnection,
+          prefix,
+          defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: deps.workers?.sendAttempts ?? 5 },
+        }),
+      ]),
+    ) as Record<BudgetName, Queue<SendDraftJob>>,
     notify: new Queue<NotifyJob>(QUEUE_NAMES.notify, {
       connection: queueConnection,
       prefix,
@@ -170,7 +177,8 @@ export function createApp(deps: AppDeps): App {
     }),
     watchdog: new Queue<WatchdogJob>(QUEUE_NAMES.watchdog, { connection: queueConnection, prefix }),
   };
-  for (const queue of Object.values(queues)) {
+  const sendQueues = Object.values(queues.send);
+  for (const queue of [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog]) {
     queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Queue error'));
   }
 
@@ -244,33 +252,37 @@ export function createApp(deps: AppDeps): App {
       async (job: Job<TriageJob>) => triageMention(context, job.data),
       workerOptions(4),
     );
-    const sendWorker: Worker<SendDraftJob> = new Worker<SendDraftJob>(
-      QUEUE_NAMES.send,
-      async (job: Job<SendDraftJob>) => {
-        try {
-          return await sendDraft(context, job.data.draftId);
-        } catch (error) {
-          if (error instanceof SendingPaused) {
-            await sendWorker.rateLimit(2000);
-            throw Worker.RateLimitError();
+    // One worker per send queue: its rate limit (a spent budget) pauses only that queue.
+    const sendWorkers = BUDGET_NAMES.map((budget) => {
+      const worker: Worker<SendDraftJob> = new Worker<SendDraftJob>(
+        SEND_QUEUE_NAMES[budget],
+        async (job: Job<SendDraftJob>) => {
+          try {
+            return await sendDraft(context, job.data.draftId);
+          } catch (error) {
+            if (error instanceof SendingPaused) {
+              await worker.rateLimit(2000);
+              throw Worker.RateLimitError();
+            }
+            if (error instanceof PlatformRateLimited) {
+              // Waits for the budget or the platform's window without burning an attempt (BullMQ manual rate limit).
+              await worker.rateLimit(Math.max(250, error.resetAt - deps.now().getTime()));
+              throw Worker.RateLimitError();
+            }
+            if (
+              error instanceof PolicyBlocked ||
+              error instanceof DuplicateContent ||
+              error instanceof PlatformAuthError
+            ) {
+              throw new UnrecoverableError(error.message);
+            }
+            throw error;
           }
-          if (error instanceof PlatformRateLimited) {
-            // Waits for the budget or the platform's window without burning an attempt (BullMQ manual rate limit).
-            await sendWorker.rateLimit(Math.max(250, error.resetAt - deps.now().getTime()));
-            throw Worker.RateLimitError();
-          }
-          if (
-            error instanceof PolicyBlocked ||
-            error instanceof DuplicateContent ||
-            error instanceof PlatformAuthError
-          ) {
-            throw new UnrecoverableError(error.message);
-          }
-          throw error;
-        }
-      },
-      workerOptions(1),
-    );
+        },
+        workerOptions(1),
+      );
+      return worker;
+    });
     const notifyWorker = new Worker<NotifyJob>(
       QUEUE_NAMES.notify,
       async (job: Job<NotifyJob>) => {
@@ -312,7 +324,7 @@ export function createApp(deps: AppDeps): App {
       async (job) => (job.name === 'engagement-watch' ? watchEngagement() : runWatchdog(context)),
       workerOptions(2),
     );
-    for (const worker of [pollWorker, triageWorker, sendWorker, notifyWorker, watchdogWorker]) {
+    for (const worker of [pollWorker, triageWorker, ...sendWorkers, notifyWorker, watchdogWorker]) {
       worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Worker error'));
       worker.on('failed', (job, err) => {
         if (job && err.name !== 'RateLimitError') {
@@ -341,9 +353,9 @@ export function createApp(deps: AppDeps): App {
 
   async function isIdle(): Promise<boolean> {
     const paused = await context.control.isPaused();
-    for (const queue of [queues.triage, queues.send, queues.notify]) {
+    for (const queue of [queues.triage, ...sendQueues, queues.notify]) {
       // A paused send queue holds its jobs on purpose: only what is running counts then.
-      const held = paused && queue === queues.send;
+      const held = paused && (sendQueues as Queue[]).includes(queue);
       const counts = held
         ? await queue.getJobCounts('active')
         : await queue.getJobCounts(
@@ -403,7 +415,7 @@ export function createApp(deps: AppDeps): App {
         }
       }
       if (await context.control.isPaused()) {
-        await queues.send.pause();
+        await Promise.all(sendQueues.map((queue) => queue.pause()));
         logger.warn('Sending is paused (earshot resume to release queued replies)');
       }
       startWorkers();
@@ -427,7 +439,7 @@ export function createApp(deps: AppDeps): App {
     async pause(by, reason = null) {
       const now = deps.now();
       await context.control.pause(by, now, reason);
-      await queues.send.pause();
+      await Promise.all(sendQueues.map((queue) => queue.pause()));
       await context.audit.append({
         at: now.toISOString(),
         caseId: null,
@@ -444,7 +456,7 @@ export function createApp(deps: AppDeps): App {
     async resume(by) {
       const now = deps.now();
       await context.control.resume();
-      await queues.send.resume();
+      await Promise.all(sendQueues.map((queue) => queue.resume()));
       await context.audit.append({
         at: now.toISOString(),
         caseId: null,
@@ -479,7 +491,11 @@ export function createApp(deps: AppDeps): App {
         return;
       }
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      await Promise.all(
+        [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog].map((queue) =>
+          queue.close(),
+        ),
+      );
       await Promise.all(
         opened.map((connection) => connection.quit().catch(() => connection.disconnect())),
       );

@@ -74,5 +74,6 @@ export interface AppContext {
   audit: AuditLog;
   people: PeopleQueue;
   postedTexts: PostedTexts;
-  queues: { triage: Queue; send: Queue; notify: Queue };
+  /** `send` holds one queue per rate budget (SEND_QUEUE_NAMES); `sendQueueFor` picks a draft's. */
+  queues: { triage: Queue; send: Record<BudgetName, Queue>; notify: Queue };
 }

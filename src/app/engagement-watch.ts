@@ -18,6 +18,7 @@ import type { CaseRecord } from '../store/cases.js';
 import type { StoredMention } from '../store/mentions.js';
 import type { AppContext } from './context.js';
 import { requestPage } from './notify.js';
+import { budgetFor } from './send-draft.js';
 import { loadLabelIndex, type LabelIndex } from './report.js';
 
 /** Name under which a 429 on the lookup defers the next runs (the poll-deferral store). */
@@ -271,7 +272,7 @@ async function raiseDrafts(
     if (updated?.status !== 'approved') {
       continue;
     }
-    const job = await ctx.queues.send.getJob(jobIds.send(updated.id));
+    const job = await ctx.queues.send[budgetFor(updated)].getJob(jobIds.send(updated.id));
     const state = await job?.getState();
     // BullMQ re-ranks waiting and prioritized jobs, and stores the priority a delayed job takes when it is due.
     if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {

@@ -45,7 +45,8 @@ function certainlyNotPosted(error: unknown): boolean {
   return false;
 }
 
-function budgetFor(draft: DraftRecord): BudgetName {
+/** The rate budget (and so the send queue) a draft goes through. */
+export function budgetFor(draft: Pick<DraftRecord, 'source' | 'channel'>): BudgetName {
   const platform = platformOf(draft.source);
   if (platform === 'x') {
     return draft.channel === 'dm' ? 'x:dm' : 'x:post';
@@ -73,7 +74,7 @@ export async function enqueueSend(
 ): Promise<void> {
   const holdMs = sendAfter ? Math.max(0, Date.parse(sendAfter) - ctx.now().getTime()) : 0;
   const delay = holdMs + (draft.automated ? jitterFor(draft.id, ctx.jitterMs) : 0);
-  await ctx.queues.send.add(
+  await ctx.queues.send[budgetFor(draft)].add(
     'send-draft',
     { draftId: draft.id },
     {

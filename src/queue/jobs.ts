@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BudgetName } from '../app/context.js';
 import type { Severity, SourceId } from '../core/types.js';
 import type { NotifyEvent } from '../responders/notify/types.js';
 
@@ -6,10 +7,22 @@ import type { NotifyEvent } from '../responders/notify/types.js';
 export const QUEUE_NAMES = {
   poll: 'poll',
   triage: 'triage',
-  send: 'send',
   notify: 'notify',
   watchdog: 'watchdog',
 } as const;
+
+/**
+ * One send queue per rate budget: a spent budget pauses its queue (BullMQ's queue-wide rate limit) until the
+ * next token or the platform's reset, so a wait for X's window never holds App Store or Play replies back.
+ */
+export const SEND_QUEUE_NAMES = {
+  'x:post': 'send-x-post',
+  'x:dm': 'send-x-dm',
+  'app-store:reply': 'send-app-store',
+  'google-play:reply': 'send-google-play',
+} as const satisfies Record<BudgetName, string>;
+
+export const BUDGET_NAMES = Object.keys(SEND_QUEUE_NAMES) as BudgetName[];
 
 export interface PollJob {
   source: SourceId;

@@ -160,7 +160,16 @@ describe('desk API: who may do what', () => {
     const names = (queuesAsAdmin.json() as { queues: Array<{ name: string }> }).queues.map(
       (queue) => queue.name,
     );
-    expect(names.sort()).toEqual(['notify', 'poll', 'send', 'triage', 'watchdog']);
+    expect(names.sort()).toEqual([
+      'notify',
+      'poll',
+      'send-app-store',
+      'send-google-play',
+      'send-x-dm',
+      'send-x-post',
+      'triage',
+      'watchdog',
+    ]);
   });
 });
 
@@ -445,7 +454,10 @@ describe('operations endpoints', () => {
         redis: 'ok',
         'queue:poll': 'ok',
         'queue:triage': 'ok',
-        'queue:send': 'ok',
+        'queue:send-x-post': 'ok',
+        'queue:send-x-dm': 'ok',
+        'queue:send-app-store': 'ok',
+        'queue:send-google-play': 'ok',
         'queue:notify': 'ok',
         'queue:watchdog': 'ok',
       },
@@ -458,7 +470,8 @@ describe('operations endpoints', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.body;
-    expect(text).toMatch(/^earshot_queue_jobs\{queue="send",state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^earshot_queue_jobs\{queue="send-x-post",state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^earshot_queue_jobs\{queue="send-google-play",state="waiting"\} \d+$/m);
     expect(text).toMatch(/^earshot_queue_jobs\{queue="poll",state="completed"\} \d+$/m);
     expect(text).toMatch(/^earshot_decisions_total\{outcome="drafted"\} [1-9]/m);
     expect(text).toMatch(/^earshot_decisions_total\{outcome="relabeled"\} 1$/m);

@@ -126,7 +126,9 @@ describe('the engagement watch', () => {
     await harness.app.pollOnce('x-mentions');
     await harness.app.drain();
     const [draft] = await harness.app.context.drafts.forCase(`x-${postId}`);
-    const queuedBefore = await harness.app.context.queues.send.getJob(jobIds.send(draft?.id ?? ''));
+    const queuedBefore = await harness.app.context.queues.send['x:post'].getJob(
+      jobIds.send(draft?.id ?? ''),
+    );
 
     now += 39 * MINUTE;
     await harness.setMetrics(postId, { retweet_count: 60 });
@@ -134,7 +136,9 @@ describe('the engagement watch', () => {
 
     expect(report.raised).toEqual([{ caseId: `x-${postId}`, from: 'P2', to: 'P0' }]);
     expect(queuedBefore?.priority).toBe(3);
-    const queued = await harness.app.context.queues.send.getJob(jobIds.send(draft?.id ?? ''));
+    const queued = await harness.app.context.queues.send['x:post'].getJob(
+      jobIds.send(draft?.id ?? ''),
+    );
     expect(queued?.priority).toBe(1);
     expect((await harness.app.context.drafts.get(draft?.id ?? ''))?.severity).toBe('P0');
     const decision = (await harness.app.context.mentions.get('x-mentions', postId))

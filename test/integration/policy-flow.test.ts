@@ -218,7 +218,7 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     expect(await harness.brandPosts()).toEqual([]);
-    const job = await harness.app.context.queues.send.getJob(`send-ack-x-${postId}`);
+    const job = await harness.app.context.queues.send['x:post'].getJob(`send-ack-x-${postId}`);
     expect(await job?.getState()).toBe('delayed');
     const sendAt = (job?.timestamp ?? 0) + (job?.delay ?? 0);
     const quietEnd = new Date(now);

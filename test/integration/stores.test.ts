@@ -20,6 +20,18 @@ async function admin<T>(url: string, method: string, body?: unknown): Promise<T>
   return (await response.json()) as T;
 }
 
+/** Polls `check` every 50 ms for up to 5 s; true once it holds. */
+async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    if (await check()) {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 describe('store reviews in the same pipeline (App Store and Google Play sandboxes)', () => {
   it('answers a 1-star App Store bug review through App Store Connect, once', async () => {
     harness = await startHarness({ stores: true });
@@ -84,6 +96,39 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
       action: 'draft_for_approval',
       approvalReasons: expect.arrayContaining(['existing-reply']) as unknown,
     });
+  });
+
+  it('answers a Play review at once while X replies wait for their budget: one send queue per budget', async () => {
+    harness = await startHarness({
+      stores: true,
+      // One X post now, the next in ten minutes.
+      budgets: { 'x:post': { capacity: 1, refillTokens: 1, refillEveryMs: 600_000 } },
+    });
+    const play = harness.storeUrls['google-play'] ?? '';
+    await harness.mention('@acme my delivery is two weeks late', { username: 'lee' });
+    await harness.mention('@acme order arrived damaged, really disappointed', { username: 'ida' });
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await waitFor(async () => (await harness?.brandPosts())?.length === 1);
+    // The second X reply has met the spent budget by now: its queue waits ten minutes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { id } = await admin<{ id: string }>(`${play}/__sandbox/play/reviews`, 'POST', {
+      authorName: 'Ana',
+      text: 'The app crashes every time I open the camera. Unusable since the update.',
+      starRating: 1,
+    });
+
+    await harness.app.pollOnce('google-play');
+
+    const replied = await waitFor(async () => {
+      const replies = await admin<{ data: Array<{ reviewId: string }> }>(
+        `${play}/__sandbox/play/replies`,
+        'GET',
+      );
+      return replies.data.some((reply) => reply.reviewId === id);
+    });
+    expect(replied).toBe(true);
+    expect(await harness.brandPosts()).toHaveLength(1);
   });
 
   it('reopens a Play review edited after our reply, classifies it again and records the rating change', async () => {
