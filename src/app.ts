@@ -12,6 +12,7 @@ import {
 import type { Logger } from './lib/logger.js';
 import {
   BUDGET_NAMES,
+  LEGACY_SEND_QUEUE,
   QUEUE_NAMES,
   SEND_QUEUE_NAMES,
   jobIds,
@@ -48,7 +49,7 @@ import { backfillSource, type BackfillProgress } from './app/backfill.js';
 import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
 import { requestNotification } from './app/notify.js';
-import { SendingPaused, sendDraft } from './app/send-draft.js';
+import { budgetFor, SendingPaused, sendDraft } from './app/send-draft.js';
 import { triageMention } from './app/triage.js';
 import { runWatchdog, type WatchdogReport } from './app/watchdog.js';
 import {
@@ -338,6 +339,41 @@ export function createApp(deps: AppDeps): App {
     }
   }
 
+  /**
+   * Earlier versions kept every reply in one `send` queue; its waiting and delayed jobs move to their budget's
+   * queue (same job id, priority and due time), so an upgrade loses no reply.
+   */
+  async function moveLegacySends(): Promise<number> {
+    const legacy = new Queue<SendDraftJob>(LEGACY_SEND_QUEUE, {
+      connection: queueConnection,
+      prefix,
+    });
+    try {
+      const jobs = await legacy.getJobs(['waiting', 'prioritized', 'delayed']);
+      for (const job of jobs) {
+        const draft = await context.drafts.get(job.data.draftId);
+        if (draft === null) {
+          logger.warn(
+            { jobId: job.id },
+            'A queued reply names a draft that no longer exists; dropped',
+          );
+        } else {
+          // BullMQ schedules on the wall clock, so the due time is kept on it too.
+          const delay = Math.max(0, job.timestamp + (job.opts.delay ?? 0) - Date.now());
+          await queues.send[budgetFor(draft)].add(job.name, job.data, {
+            ...(job.id === undefined ? {} : { jobId: job.id }),
+            ...(job.opts.priority === undefined ? {} : { priority: job.opts.priority }),
+            ...(delay > 0 ? { delay } : {}),
+          });
+        }
+        await job.remove();
+      }
+      return jobs.length;
+    } finally {
+      await legacy.close();
+    }
+  }
+
   const engagementLookup = deps.engagementLookup ?? null;
   const engagementWatchEveryMs = deps.engagementWatchEveryMs ?? 300_000;
 
@@ -417,6 +453,10 @@ export function createApp(deps: AppDeps): App {
       if (await context.control.isPaused()) {
         await Promise.all(sendQueues.map((queue) => queue.pause()));
         logger.warn('Sending is paused (earshot resume to release queued replies)');
+      }
+      const moved = await moveLegacySends();
+      if (moved > 0) {
+        logger.info({ moved }, 'Moved queued replies from the single send queue to one per budget');
       }
       startWorkers();
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -24,6 +24,9 @@ export const SEND_QUEUE_NAMES = {
 
 export const BUDGET_NAMES = Object.keys(SEND_QUEUE_NAMES) as BudgetName[];
 
+/** The single send queue of earlier versions; `start` moves what it still holds to SEND_QUEUE_NAMES. */
+export const LEGACY_SEND_QUEUE = 'send';
+
 export interface PollJob {
   source: SourceId;
 }

@@ -1,8 +1,11 @@
+import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createXClient } from '../../src/lib/x-client.js';
+import { LEGACY_SEND_QUEUE } from '../../src/queue/jobs.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { REDIS_URL } from '../helpers/redis.js';
 
 let harness: Harness | undefined;
 
@@ -168,6 +171,37 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       .filter((request) => request.method === 'GET' && request.path.endsWith('/mentions'));
     expect(mentionCalls[0]?.query.since_id).toBeUndefined();
     expect(mentionCalls[1]?.query.since_id).toBe(before[1]);
+  });
+
+  it('loses no reply queued by an earlier version in its single send queue: start moves it and it goes out once', async () => {
+    harness = await startHarness();
+    await harness.app.start({ schedule: false });
+    await harness.app.pause('test', 'hold the acknowledgment');
+    const postId = await harness.mention('@acme my package is 5 days late');
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    const current = harness.app.context.queues.send['x:post'];
+    const [queued] = await current.getJobs(['waiting', 'prioritized', 'delayed']);
+    // Put it where an earlier version would have left it.
+    const legacy = new Queue(LEGACY_SEND_QUEUE, {
+      connection: { url: REDIS_URL },
+      prefix: harness.prefix,
+    });
+    await legacy.add(queued?.name ?? '', queued?.data, {
+      jobId: queued?.id ?? '',
+      priority: queued?.opts.priority ?? 3,
+    });
+    await queued?.remove();
+    await harness.app.stop();
+
+    const restarted = harness.newApp();
+    await restarted.start({ schedule: false });
+    await restarted.resume('test');
+    await restarted.drain();
+
+    expect((await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
+    expect(await legacy.count()).toBe(0);
+    await legacy.close();
   });
 
   it('loses nothing when a process dies after storing mentions but before triaging them', async () => {
