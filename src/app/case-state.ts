@@ -1,5 +1,6 @@
 import type { AuditRecord, CaseState, SourceId } from '../core/types.js';
 import type { AppContext } from './context.js';
+import { parseMentionKey } from '../store/cases.js';
 
 /**
  * The moves people may make through a case's life cycle (the desk and `POST /api/cases/:id/state`).
@@ -130,11 +131,11 @@ async function openingOf(
   caseId: string,
 ): Promise<{ source: SourceId | null; mentionId: string | null }> {
   const [first] = await deps.cases.mentionKeys(caseId);
-  const separator = first?.indexOf(':') ?? -1;
-  if (first === undefined || separator < 0) {
+  if (first === undefined || !first.includes(':')) {
     return { source: null, mentionId: null };
   }
-  return { source: first.slice(0, separator) as SourceId, mentionId: first.slice(separator + 1) };
+  const { source, id } = parseMentionKey(first);
+  return { source, mentionId: id };
 }
 
 /**

@@ -9,12 +9,12 @@ import {
 } from '../core/engagement-watch.js';
 import { classifierInputOf } from '../core/classifier-input.js';
 import { responseDeadlineFor, type PolicyDecision } from '../core/policy/index.js';
-import type { AuditRecord, Classification, Severity, SourceId } from '../core/types.js';
+import type { AuditRecord, Classification, Severity } from '../core/types.js';
 import { PlatformRateLimited } from '../errors.js';
 import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
 import type { EngagementLookup } from '../sources/types.js';
 import { formatAuditLine } from '../store/audit-log.js';
-import type { CaseRecord } from '../store/cases.js';
+import { parseMentionKey, type CaseRecord } from '../store/cases.js';
 import type { StoredMention } from '../store/mentions.js';
 import type { AppContext } from './context.js';
 import { requestPage } from './notify.js';
@@ -137,9 +137,8 @@ async function loadCandidates(ctx: AppContext, now: Date): Promise<Map<string, W
     if (record === null || opening === undefined) {
       continue;
     }
-    const separator = opening.indexOf(':');
-    const source = opening.slice(0, separator) as SourceId;
-    const stored = await ctx.mentions.get(source, opening.slice(separator + 1));
+    const { source, id } = parseMentionKey(opening);
+    const stored = await ctx.mentions.get(source, id);
     // Undecided mentions are triage's: it classifies them with whatever engagement they carry.
     if (stored?.classification === undefined || stored.decision === undefined) {
       continue;

@@ -1,6 +1,6 @@
-import type { Severity, SourceId } from '../core/types.js';
+import type { Severity } from '../core/types.js';
 import type { AuditLog } from '../store/audit-log.js';
-import type { CaseStore } from '../store/cases.js';
+import { parseMentionKey, type CaseStore } from '../store/cases.js';
 import type { LabelStore, Relabel } from '../store/labels.js';
 import type { MentionStore } from '../store/mentions.js';
 
@@ -35,9 +35,7 @@ export async function relabelCase(deps: RelabelDeps, input: RelabelInput): Promi
   if (first === undefined) {
     throw new Error(`No case ${input.caseId}: list cases with \`earshot drafts list\` or the desk`);
   }
-  const separator = first.indexOf(':');
-  const source = first.slice(0, separator) as SourceId;
-  const mentionId = first.slice(separator + 1);
+  const { source, id: mentionId } = parseMentionKey(first);
   const stored = await deps.mentions.get(source, mentionId);
   if (stored === null) {
     throw new Error(`Case ${input.caseId} points at ${first}, which is not stored`);

@@ -19,7 +19,7 @@ import {
   type Severity,
   type SourceId,
 } from '../core/types.js';
-import type { CaseRecord } from '../store/cases.js';
+import { parseMentionKey, type CaseRecord } from '../store/cases.js';
 import { triageAccuracy, type Relabel } from '../store/labels.js';
 import type { StoredMention } from '../store/mentions.js';
 import type { AppContext } from './context.js';
@@ -54,11 +54,6 @@ export async function loadLabelIndex(ctx: Pick<AppContext, 'labels'>): Promise<L
   return new Map(labels.map((label) => [`${label.source}:${label.mentionId}`, label]));
 }
 
-function splitMentionKey(key: string): { source: SourceId; id: string } {
-  const separator = key.indexOf(':');
-  return { source: key.slice(0, separator) as SourceId, id: key.slice(separator + 1) };
-}
-
 /** One case with its mentions, label and audit timeline; null when there is no such case. */
 export async function loadCaseFacts(
   ctx: Pick<AppContext, 'cases' | 'mentions' | 'audit'>,
@@ -76,7 +71,7 @@ export async function loadCaseFacts(
   ]);
   const loaded = await Promise.all(
     keys.map((key) => {
-      const { source, id } = splitMentionKey(key);
+      const { source, id } = parseMentionKey(key);
       return ctx.mentions.get(source, id);
     }),
   );

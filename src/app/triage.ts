@@ -8,7 +8,6 @@ import {
   type Decision,
   type Draft,
   type Mention,
-  type SourceId,
 } from '../core/types.js';
 import type { TriageJob } from '../queue/jobs.js';
 import { formatAuditLine } from '../store/audit-log.js';
@@ -18,33 +17,31 @@ import { requestNotification, requestPage } from './notify.js';
 import { personItemFor } from './people.js';
 import { enqueueSend } from './send-draft.js';
 import { classifierInputOf } from '../core/classifier-input.js';
+import { mentionKeyOf, parseMentionKey } from '../store/cases.js';
 
 /** How many variants to try before giving up on a text the brand has not posted yet. */
 const MAX_DRAFT_ATTEMPTS = 8;
 
 /**
+ * The thread as the classifier reads it: the text of the case's mention just before this one (the built-in
+ * classifier looks only at the last earlier message), or nothing for the first.
+ */
+async function earlierTexts(ctx: AppContext, caseId: string, mention: Mention): Promise<string[]> {
+  const keys = await ctx.cases.mentionKeys(caseId);
+  const own = keys.indexOf(mentionKeyOf(mention));
+  const previous = own < 0 ? keys.at(-1) : keys[own - 1];
+  if (previous === undefined) {
+    return [];
+  }
+  const { source, id } = parseMentionKey(previous);
+  const stored = await ctx.mentions.get(source, id);
+  return stored === null ? [] : [stored.mention.text];
+}
+
+/**
  * Classify → decide (rules/policy.yaml) → draft → route one stored mention. Idempotent: a decided mention
  * is not decided again, and every id it creates (drafts, jobs, notifications) is deterministic.
  */
-// The built-in classifier reads the last earlier message of a thread (a complaint before, details asked for).
-const THREAD_TEXTS = 1;
-
-/** Texts of the case's mentions that came before this one, oldest first (the thread as far as we saw it). */
-async function earlierTexts(ctx: AppContext, caseId: string, mention: Mention): Promise<string[]> {
-  const keys = await ctx.cases.mentionKeys(caseId);
-  const own = keys.indexOf(`${mention.source}:${mention.id}`);
-  const earlier = (own < 0 ? keys : keys.slice(0, own)).slice(-THREAD_TEXTS);
-  const texts: string[] = [];
-  for (const key of earlier) {
-    const split = key.indexOf(':');
-    const stored = await ctx.mentions.get(key.slice(0, split) as SourceId, key.slice(split + 1));
-    if (stored !== null) {
-      texts.push(stored.mention.text);
-    }
-  }
-  return texts;
-}
-
 export async function triageMention(ctx: AppContext, job: TriageJob): Promise<Decision> {
   const stored = await ctx.mentions.get(job.source, job.mentionId);
   if (stored === null) {
@@ -76,7 +73,7 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
     });
   let decision = await evaluate(await ctx.cases.isAcknowledgementClaimed(caseId));
   if (decision.action === 'auto_reply' || decision.action === 'escalate_dm') {
-    const claimed = await ctx.cases.claimAcknowledgement(caseId, `${mention.source}:${mention.id}`);
+    const claimed = await ctx.cases.claimAcknowledgement(caseId, mentionKeyOf(mention));
     if (!claimed) {
       decision = await evaluate(true);
     }

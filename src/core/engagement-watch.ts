@@ -59,8 +59,8 @@ export const MIN_REREAD_MS = 5 * 60_000;
 
 /**
  * Due for another read once the time since the last read is at least half the post's age at that read (and at
- * least MIN_REREAD_MS). X bills every post read, so a complaint is read about 20 times in its first day rather
- * than at every run (288 at 5-minute runs), while a young post, where spreading starts, is read most often.
+ * least MIN_REREAD_MS). X bills every post read, so at 5-minute runs a complaint is read 13 times in its first
+ * day rather than 288, while a young post, where spreading starts, is read most often.
  */
 export function isDue(candidate: WatchCandidate, now: Date): boolean {
   if (candidate.observedAt === null) {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { platformOf, type CaseState, type Mention } from '../core/types.js';
+import { platformOf, type CaseState, type Mention, type SourceId } from '../core/types.js';
 import type { RedisKeys } from './keys.js';
 
 export interface CaseRecord {
@@ -26,6 +26,17 @@ if ARGV[1] == 'new' then redis.call('HDEL', KEYS[1], 'resolvedAt') end
 return {current or '', 1}`;
 
 /** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
+/** How a case lists its mentions (`mentionKeys`): `source:id`. */
+export function mentionKeyOf(mention: Pick<Mention, 'source' | 'id'>): string {
+  return `${mention.source}:${mention.id}`;
+}
+
+/** The source and id of a `mentionKeys` entry (ids may hold ':' themselves, sources never do). */
+export function parseMentionKey(key: string): { source: SourceId; id: string } {
+  const separator = key.indexOf(':');
+  return { source: key.slice(0, separator) as SourceId, id: key.slice(separator + 1) };
+}
+
 export function caseIdFor(mention: Pick<Mention, 'source' | 'conversationId'>): string {
   return `${platformOf(mention.source)}-${mention.conversationId}`;
 }
@@ -74,7 +85,7 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       tx.zadd(
         keys.caseMentions(caseId),
         Date.parse(mention.createdAt) || now.getTime(),
-        `${mention.source}:${mention.id}`,
+        mentionKeyOf(mention),
       );
       await tx.exec();
       return { caseId, created: created === 1 };

@@ -144,15 +144,11 @@ export function createMentionStore(redis: Redis, keys: RedisKeys) {
     async recordDecision(
       source: SourceId,
       id: string,
-      update: { classification: Classification; decision: Decision; decidedAt: string },
+      decided: { classification: Classification; decision: Decision; decidedAt: string },
     ): Promise<void> {
-      const key = keys.mention(source, id);
-      const raw = await redis.get(key);
-      if (raw === null) {
+      if ((await update(source, id, (stored) => ({ ...stored, ...decided }))) === null) {
         throw new Error(`Mention ${source}/${id} is not stored`);
       }
-      const record = { ...(JSON.parse(raw) as StoredMention), ...update };
-      await redis.set(key, JSON.stringify(record));
     },
   };
 }

@@ -110,7 +110,7 @@ describe('isDue', () => {
     expect(result).toBe(due);
   });
 
-  it('reads a complaint about twenty times in its first day at 5-minute runs, not 288', () => {
+  it('reads a complaint about a dozen times in its first day at 5-minute runs, not 288', () => {
     const posted = Date.parse('2026-11-23T00:00:00.000Z');
     let observedAt = new Date(posted + 60_000).toISOString();
     let reads = 1;
