@@ -69,7 +69,8 @@ export interface AppDeps {
   brand: { id: string; handle: string; name: string };
   /** rules/policy.yaml, validated. */
   policy: Policy;
-  classify: (input: ClassifierInput) => Classification;
+  /** Async when a trained model needs the sentence encoder's vector of each text (src/lib/sentence-encoder.ts). */
+  classify: (input: ClassifierInput) => Classification | Promise<Classification>;
   draft: (input: Omit<DraftInput, 'brand'>) => Draft;
   /** Sources to poll, each with its interval. Pollers get read-only clients. */
   sources: ReadonlyArray<{ source: Source; everyMs: number }>;

@@ -66,7 +66,7 @@ export async function backfillSource(
         continue;
       }
       progress.archivedOnly += 1;
-      const classification = ctx.classify(classifierInputOf(mention));
+      const classification = await ctx.classify(classifierInputOf(mention));
       const decision = {
         action: 'ignore' as const,
         reason: 'backfilled-history',

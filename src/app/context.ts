@@ -54,7 +54,8 @@ export interface AppContext {
   deskBaseUrl: string;
   /** A privacy-policy URL is configured: X support DMs must link one, so DMs are off without it. */
   privacyUrlConfigured: boolean;
-  classify: (input: ClassifierInput) => Classification;
+  /** Async when a trained model needs the sentence encoder's vector of each text (src/lib/sentence-encoder.ts). */
+  classify: (input: ClassifierInput) => Classification | Promise<Classification>;
   draft: (input: Omit<DraftInput, 'brand'>) => Draft;
   sources: Map<SourceId, Source>;
   responders: Map<Platform, PublicReplyResponder>;

@@ -176,7 +176,7 @@ async function raiseIfSpreading(
 ): Promise<{ caseId: string; from: Severity; to: Severity } | null> {
   const from = candidate.severity;
   // The opening mention has no earlier messages in its case, so it classifies as triage classified it.
-  const classification: Classification = ctx.classify(classifierInputOf(stored.mention));
+  const classification: Classification = await ctx.classify(classifierInputOf(stored.mention));
   const to = classification.severity;
   const why = engagementReasons(classification.reasons);
   // Only engagement raises here: a rules change re-rating old cases is not news to page anyone about.

@@ -53,7 +53,7 @@ export async function triageMention(ctx: AppContext, job: TriageJob): Promise<De
   const { mention, caseId } = stored;
   const platform = platformOf(mention.source);
   const now = ctx.now();
-  const classification = ctx.classify(
+  const classification = await ctx.classify(
     classifierInputOf(mention, await earlierTexts(ctx, caseId, mention)),
   );
 

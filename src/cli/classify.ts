@@ -23,18 +23,18 @@ function describe(text: string, result: Classification): string[] {
 }
 
 /** `earshot classify`: the full result with reasons for each text (arguments, or stdin one per line). */
-export function runClassify(
+export async function runClassify(
   texts: readonly string[],
-  classify: (input: ClassifierInput) => Classification,
+  classify: (input: ClassifierInput) => Classification | Promise<Classification>,
   options: { json: boolean; source?: ClassifierInput['source'] },
   io: CliIo,
-): number {
+): Promise<number> {
   if (texts.length === 0) {
     io.err('Nothing to classify: pass a text, or pipe texts on stdin, one per line');
     return 2;
   }
   for (const [index, text] of texts.entries()) {
-    const result = classify({ text, source: options.source ?? 'x-mentions' });
+    const result = await classify({ text, source: options.source ?? 'x-mentions' });
     if (options.json) {
       io.out(JSON.stringify({ text, ...result }));
       continue;

@@ -9,6 +9,8 @@ import type { Classification, ClassifierInput } from '../core/types.js';
 import { ConfigError } from '../errors.js';
 import { readLabeledCsv } from '../lib/labeled-csv.js';
 import type { LabeledRow } from '../lib/labeled-csv.js';
+import { SENTENCE_ENCODER, encoderOfModel, loadSentenceEncoder } from '../lib/sentence-encoder.js';
+import type { SentenceEncoder } from '../lib/sentence-encoder.js';
 import type { CliIo } from './io.js';
 
 /** What `earshot eval` and `earshot train` may touch, passed in by the composition root. */
@@ -64,6 +66,7 @@ type Classify = (input: ClassifierInput) => Classification;
 // Classify in chunks and time each chunk alone, so drawing the progress bar is not counted as classifying.
 const CHUNK = 256;
 const EXIT_OK = 0;
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 function round4(value: number): number {
@@ -147,7 +150,9 @@ export async function loadModelFile(
     return null;
   }
   try {
-    return parseModelJson(text, path);
+    const model = parseModelJson(text, path);
+    encoderOfModel(model, path);
+    return model;
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`earshot ${command}: ${error.message}`);
@@ -157,23 +162,49 @@ export async function loadModelFile(
   }
 }
 
+function progressBar(io: DataCliIo, format: string): cliProgress.SingleBar | null {
+  return io.isTTY && io.progress !== undefined
+    ? new cliProgress.SingleBar(
+        { stream: io.progress, clearOnComplete: true, hideCursor: true, format },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+}
+
+/**
+ * The sentence encoder's vector of each text, for a model that uses the encoder, with a progress bar (the
+ * encoder reads a few dozen texts per second on two cores); null (after saying why) when the encoder does not
+ * load.
+ */
+export async function encodeTexts(
+  texts: readonly string[],
+  io: DataCliIo,
+  command: string,
+): Promise<{ vectors: Float32Array[]; milliseconds: number } | null> {
+  const began = io.now();
+  let encoder: SentenceEncoder;
+  try {
+    encoder = await loadSentenceEncoder();
+  } catch (error) {
+    io.err(
+      `earshot ${command}: cannot load the sentence encoder ${SENTENCE_ENCODER}: ${describeError(error)}`,
+    );
+    return null;
+  }
+  const bar = progressBar(io, `encoding with ${encoder.name} [{bar}] {value}/{total} texts`);
+  bar?.start(texts.length, 0);
+  const vectors = await encoder.embed(texts, (done) => bar?.update(done));
+  bar?.stop();
+  return { vectors, milliseconds: io.now() - began };
+}
+
 function classifyAll(
   rows: readonly LabeledRow[],
   classify: Classify,
   io: DataCliIo,
+  encodings: readonly Float32Array[] | null,
 ): { results: Classification[]; milliseconds: number } {
-  const bar =
-    io.isTTY && io.progress !== undefined
-      ? new cliProgress.SingleBar(
-          {
-            stream: io.progress,
-            clearOnComplete: true,
-            hideCursor: true,
-            format: 'classifying [{bar}] {value}/{total} texts',
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const bar = progressBar(io, 'classifying [{bar}] {value}/{total} texts');
   bar?.start(rows.length, 0);
   const results: Classification[] = [];
   let milliseconds = 0;
@@ -182,7 +213,8 @@ function classifyAll(
     const began = io.now();
     for (const row of chunk) {
       // Labeled rows carry no source; scoring is the same for every source.
-      results.push(classify({ text: row.text, source: 'x-mentions' }));
+      const encoding = encodings?.[results.length];
+      results.push(classify({ text: row.text, source: 'x-mentions', encoding }));
     }
     milliseconds += io.now() - began;
     bar?.update(results.length);
@@ -312,7 +344,7 @@ function categoryTable(categories: CategoryMetrics): string[] {
 /**
  * `earshot eval --data FILE.csv [--model MODEL.json] [--json]`: measures the classifier on labeled data.
  * Bad rows are reported (file:line: message) and skipped. Exit code 0, or 2 when the data, the rules or the
- * model cannot be used. With `json`, the last line of output is the EvalReport.
+ * model cannot be used, 1 when the sentence encoder a model needs does not load. With `json`, the last line of output is the EvalReport.
  */
 export async function runEval(options: EvalOptions, io: DataCliIo): Promise<number> {
   const command = 'eval';
@@ -326,15 +358,29 @@ export async function runEval(options: EvalOptions, io: DataCliIo): Promise<numb
     return EXIT_USAGE;
   }
   let classify = builtin;
+  let encoded: { vectors: Float32Array[]; milliseconds: number } | null = null;
   if (options.modelPath !== undefined) {
     const model = await loadModelFile(options.modelPath, io, command);
     if (model === null) {
       return EXIT_USAGE;
     }
     classify = withModel(builtin, model);
+    if (model.complaint.encoder !== null) {
+      encoded = await encodeTexts(
+        rows.map((row) => row.text),
+        io,
+        command,
+      );
+      if (encoded === null) {
+        return EXIT_FAILED;
+      }
+    }
   }
 
-  const { results, milliseconds } = classifyAll(rows, classify, io);
+  const classified = classifyAll(rows, classify, io, encoded?.vectors ?? null);
+  const { results } = classified;
+  // The encoder's time counts: it is part of classifying a text with such a model.
+  const milliseconds = classified.milliseconds + (encoded?.milliseconds ?? 0);
   const version = results[0]?.classifierVersion ?? '';
   const { report, binary, categories } = buildReport(rows, results, skipped, milliseconds, version);
   for (const line of table(options.dataPath, report, binary, categories)) {

@@ -1,9 +1,15 @@
 import { crossValidate, meanAndSd } from '../core/model/cross-validate.js';
 import type { FoldScore } from '../core/model/cross-validate.js';
 import { predict, train, withModel } from '../core/model/index.js';
-import type { HyperparameterOverrides, TrainedModel, TrainingRow } from '../core/model/index.js';
+import type {
+  EncodedRows,
+  HyperparameterOverrides,
+  TrainedModel,
+  TrainingRow,
+} from '../core/model/index.js';
 import type { Classification, ClassifierInput } from '../core/types.js';
-import { loadBuiltin, readLabeledFile } from './eval.js';
+import { SENTENCE_ENCODER } from '../lib/sentence-encoder.js';
+import { encodeTexts, loadBuiltin, readLabeledFile } from './eval.js';
 import type { DataCliIo } from './eval.js';
 
 export interface TrainIo extends DataCliIo {
@@ -22,6 +28,11 @@ export interface TrainCommandOptions {
   rulesDir: string;
   /** Use the built-in classifier's score as a feature (default true). The model then needs the same rules. */
   ensemble?: boolean;
+  /**
+   * Use the pretrained sentence encoder's vector of each text as features (default true): about a point more
+   * accuracy, at a few dozen texts per second to encode (training and prediction).
+   */
+  encoder?: boolean;
   hyperparameters?: HyperparameterOverrides;
   /** Cross-validate with this many folds before fitting the final model (2–20). */
   cvFolds?: number;
@@ -92,21 +103,36 @@ function reportCrossValidation(
   settings: {
     hyperparameters: HyperparameterOverrides | undefined;
     builtin: ((input: ClassifierInput) => Classification) | undefined;
+    encoded: EncodedRows | undefined;
   },
   io: TrainIo,
 ): void {
   io.out(`${folds}-fold cross-validation (stratified by complaint, seed ${CV_SEED}):`);
   const createdAt = new Date(0).toISOString();
+  const { hyperparameters, builtin, encoded } = settings;
+  // The encoder gives the same text the same vector, so a text finds its vector whichever fold it is in.
+  const vectorOf = new Map(rows.map((row, i) => [row.text, encoded?.vectors[i]]));
   const scores = crossValidate(rows, {
     folds,
     seed: CV_SEED,
     fit: (training) => {
-      const model = train(training, { createdAt, ...settings });
-      if (settings.builtin === undefined) {
-        return (text) => predict(model, text);
+      const model = train(training, {
+        createdAt,
+        hyperparameters,
+        builtin,
+        encoded:
+          encoded === undefined
+            ? undefined
+            : {
+                name: encoded.name,
+                vectors: training.map((row) => vectorOf.get(row.text) ?? new Float32Array()),
+              },
+      });
+      if (builtin === undefined) {
+        return (text) => predict(model, text, { encoding: vectorOf.get(text) });
       }
-      const classify = withModel(settings.builtin, model);
-      return (text) => classify({ text, source: 'x-mentions' });
+      const classify = withModel(builtin, model);
+      return (text) => classify({ text, source: 'x-mentions', encoding: vectorOf.get(text) });
     },
     onFold: (k, score) => {
       const category =
@@ -193,6 +219,22 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     );
   }
 
+  let encoded: EncodedRows | undefined;
+  if (options.encoder ?? true) {
+    const result = await encodeTexts(
+      rows.map((row) => row.text),
+      io,
+      command,
+    );
+    if (result === null) {
+      return EXIT_FAILED;
+    }
+    encoded = { name: SENTENCE_ENCODER, vectors: result.vectors };
+    io.out(
+      `encoded ${plural(rows.length, 'text')} with the sentence encoder ${SENTENCE_ENCODER} in ${(result.milliseconds / 1000).toFixed(1)} s`,
+    );
+  }
+
   if (options.cvFolds !== undefined) {
     const folds = options.cvFolds;
     const smaller = Math.min(complaints, rows.length - complaints);
@@ -203,7 +245,12 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
       );
       return EXIT_USAGE;
     }
-    reportCrossValidation(rows, folds, { hyperparameters: options.hyperparameters, builtin }, io);
+    reportCrossValidation(
+      rows,
+      folds,
+      { hyperparameters: options.hyperparameters, builtin, encoded },
+      io,
+    );
   }
 
   const began = io.now();
@@ -211,6 +258,7 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     createdAt: new Date(io.wallClock()).toISOString(),
     hyperparameters: options.hyperparameters,
     builtin,
+    encoded,
   });
   const seconds = (io.now() - began) / 1000;
   io.out(`model ${model.id}: ${describeModel(model)}; trained in ${seconds.toFixed(1)} s`);
@@ -218,6 +266,12 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     io.out(
       `uses the built-in classifier's score (${model.complaint.builtin.classifierVersion}): ` +
         'retrain after changing the classifier rules',
+    );
+  }
+  if (model.complaint.encoder !== null) {
+    io.out(
+      `uses the sentence encoder ${model.complaint.encoder.name}: classifying a text with this model encodes it first ` +
+        '(tens of milliseconds a text)',
     );
   }
 

@@ -122,6 +122,11 @@ export interface ClassifierInput {
   thread?: string[];
   /** Engagement and the post's age in minutes when it was counted; drives the "spreading" severity rules. */
   engagement?: { shares: number; replies: number; ageMinutes: number };
+  /**
+   * The pretrained sentence encoder's vector of `text`; only a trained model that uses the encoder reads it
+   * (adapters add it, see src/lib/sentence-encoder.ts).
+   */
+  encoding?: ArrayLike<number>;
 }
 
 export type Action =

@@ -52,6 +52,8 @@ export interface HarnessOptions {
   notifiers?: Notifier[];
   privacyUrl?: string | null;
   workers?: AppDeps['workers'];
+  /** The classifier (default: the built-in over the shipped rules), e.g. a trained model as main.ts wires it. */
+  classify?: AppDeps['classify'];
 }
 
 export interface Harness {
@@ -143,7 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       budgets: merged.budgets ?? {
         'x:post': { capacity: 1000, refillTokens: 1000, refillEveryMs: 900_000 },
       },
-      classify: createClassifier(rules),
+      classify: merged.classify ?? createClassifier(rules),
       draft:
         merged.draft ??
         ((input) =>

@@ -1,11 +1,19 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadClassifierRules } from '../../src/config/rules.js';
+import { createClassifier } from '../../src/core/classify/index.js';
+import { train, withModel } from '../../src/core/model/index.js';
+import type { TrainingRow } from '../../src/core/model/index.js';
+import { loadSentenceEncoder, withEncoder } from '../../src/lib/sentence-encoder.js';
 import { createXClient } from '../../src/lib/x-client.js';
 import { LEGACY_SEND_QUEUE } from '../../src/queue/jobs.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
+
+const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
 let harness: Harness | undefined;
 
@@ -62,6 +70,52 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     expect(guard).toMatchObject({ state: 'sent', platformId: posts[0]?.id });
     const decisionLine = harness.logs.find((line) => line.msg.startsWith('SENT reply-posted'));
     expect(decisionLine?.msg).toContain(`x-mentions/${postId}`);
+  });
+
+  it('triages with a trained model that uses the sentence encoder, wired as `start --model` wires it', async () => {
+    const rules = loadClassifierRules(RULES_DIR);
+    const builtin = createClassifier(rules);
+    const rows: TrainingRow[] = [
+      ...[
+        'my parcel is a week late',
+        'tracking has not moved in days',
+        'still waiting for my order',
+        'the delivery never came',
+        'my package is lost',
+        'order arrived broken and nobody answers',
+      ].map((text, i) => ({ id: `c${i}`, text, complaint: 1 as const, category: 'delivery' })),
+      ...[
+        'thanks for the quick delivery',
+        'love the new app',
+        'great service today',
+        'what time do you open',
+        'happy with my order',
+        'nice packaging',
+      ].map((text, i) => ({ id: `n${i}`, text, complaint: 0 as const, category: null })),
+    ];
+    const encoder = await loadSentenceEncoder();
+    const model = train(rows, {
+      createdAt: '2026-11-22T00:00:00.000Z',
+      builtin,
+      encoded: { name: encoder.name, vectors: await encoder.embed(rows.map((row) => row.text)) },
+    });
+    harness = await startHarness({
+      classify: withEncoder(withModel(builtin, model), loadSentenceEncoder),
+    });
+    const postId = await harness.mention(
+      '@acme my parcel is a week late and tracking has not moved',
+    );
+    await harness.app.start({ schedule: false });
+
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+
+    const stored = await harness.app.context.mentions.get('x-mentions', postId);
+    expect(stored?.classification?.classifierVersion).toMatch(
+      new RegExp(`^model:${model.id}\\+builtin-`),
+    );
+    expect(stored?.classification?.complaint).toBe(true);
+    expect(await harness.brandPosts()).toHaveLength(1);
   });
 
   it('gives praise, questions and noise no complaint acknowledgment; a question goes to a person', async () => {

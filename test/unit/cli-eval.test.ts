@@ -223,6 +223,80 @@ describe('earshot eval and train', () => {
     expect(evaluated.out.some((line) => line.startsWith('confusion matrix'))).toBe(true);
   });
 
+  it('train uses the sentence encoder by default; eval --model encodes each text for such a model', async () => {
+    const dataPath = await file('labeled.csv', csv(true));
+    const outPath = join(dir, 'model.json');
+    const trained = capture();
+
+    expect(await runTrain({ dataPath, outPath, rulesDir: RULES_DIR }, trained.io)).toBe(0);
+    const model = JSON.parse(await readFile(outPath, 'utf8')) as {
+      complaint: { encoder: { name: string; weights: number[] } | null };
+      category: { encoder: { name: string; biases: number[]; weights: number[] } | null };
+    };
+    expect(model.complaint.encoder?.name).toBe('use-lite-512');
+    expect(model.complaint.encoder?.weights).toHaveLength(512);
+    expect(model.complaint.encoder?.weights.some((weight) => weight !== 0)).toBe(true);
+    expect(model.category.encoder?.biases).toHaveLength(2);
+    expect(model.category.encoder?.weights).toHaveLength(512 * 2);
+    expect(trained.out).toContain(
+      'uses the sentence encoder use-lite-512: classifying a text with this model encodes it first (tens of milliseconds a text)',
+    );
+
+    // Eval encodes the texts first: a text the words alone do not decide is still scored.
+    const evaluated = capture();
+    const evalCode = await runEval(
+      { dataPath, modelPath: outPath, json: true, rulesDir: RULES_DIR },
+      evaluated.io,
+    );
+    expect(evalCode).toBe(0);
+    expect(lastJson(evaluated.out)).toMatchObject({ n: 16, accuracy: 1, category_macro_f1: 1 });
+  });
+
+  it('train --no-encoder writes a model without the encoder (nothing to encode at prediction)', async () => {
+    const dataPath = await file('labeled.csv', csv(true));
+    const outPath = join(dir, 'model.json');
+    const trained = capture();
+
+    expect(
+      await runTrain({ dataPath, outPath, rulesDir: RULES_DIR, encoder: false }, trained.io),
+    ).toBe(0);
+
+    const model = JSON.parse(await readFile(outPath, 'utf8')) as {
+      complaint: { encoder: unknown };
+      category: { encoder: unknown };
+    };
+    expect(model.complaint.encoder).toBeNull();
+    expect(model.category.encoder).toBeNull();
+    expect(trained.out.some((line) => line.includes('sentence encoder'))).toBe(false);
+  });
+
+  it('eval exits 2 naming the encoder when a model was trained with one this earshot lacks', async () => {
+    const dataPath = await file('labeled.csv', csv(true));
+    const outPath = join(dir, 'model.json');
+    await runTrain({ dataPath, outPath, rulesDir: RULES_DIR }, capture().io);
+    const model = JSON.parse(await readFile(outPath, 'utf8')) as {
+      id: string;
+      complaint: { encoder: { name: string } };
+      category: { encoder: { name: string } };
+    };
+    model.complaint.encoder.name = 'other-encoder-768';
+    model.category.encoder.name = 'other-encoder-768';
+    await writeFile(outPath, JSON.stringify(model));
+    const { io, out, err } = capture();
+
+    const code = await runEval(
+      { dataPath, modelPath: outPath, json: true, rulesDir: RULES_DIR },
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      `earshot eval: ${outPath}: model ${model.id} was trained with the sentence encoder "other-encoder-768"; ` +
+        'this earshot has "use-lite-512": retrain the model with `earshot train`',
+    ]);
+  });
+
   it('train is deterministic: the same file gives a byte-identical model', async () => {
     const dataPath = await file('labeled.csv', csv(true));
     const first = join(dir, 'first.json');
@@ -269,7 +343,10 @@ describe('earshot eval and train', () => {
 
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out[1]).toBe('4-fold cross-validation (stratified by complaint, seed 1):');
+    expect(out[1]).toMatch(
+      /^encoded 16 texts with the sentence encoder use-lite-512 in \d+\.\d s$/,
+    );
+    expect(out[2]).toBe('4-fold cross-validation (stratified by complaint, seed 1):');
     const folds = out.filter((line) => line.startsWith('  fold '));
     expect(folds).toHaveLength(4);
     for (const [k, line] of folds.entries()) {

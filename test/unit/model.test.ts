@@ -206,6 +206,106 @@ describe('train', () => {
   });
 });
 
+describe('train with a sentence encoder', () => {
+  // Made-up 4-component vectors: component 0 says "complaint", 1 "delay", 2 "bag"; the texts are meaningless
+  // words, so whatever the model learns about them comes from the vectors.
+  const DIMENSIONS = 4;
+  function vectorOf(complaint: boolean, category: string | null): Float32Array {
+    return Float32Array.from([
+      complaint ? 1 : -1,
+      category === 'delay' ? 1 : 0,
+      category === 'bag' ? 1 : 0,
+      0.5,
+    ]);
+  }
+  const data: TrainingRow[] = rows().map((row, i) => ({ ...row, text: `word${i} filler` }));
+  const encoded = {
+    name: 'test-encoder-4',
+    vectors: data.map((row) => vectorOf(row.complaint === 1, row.category)),
+  };
+  const model = train(data, { createdAt: CREATED_AT, encoded });
+
+  it('learns one weight per vector component for complaints and a blended category model', () => {
+    expect(model.complaint.encoder?.name).toBe('test-encoder-4');
+    expect(model.complaint.encoder?.weights).toHaveLength(DIMENSIONS);
+    expect(model.complaint.encoder?.weights[0]).toBeGreaterThan(0);
+    expect(model.category?.encoder?.biases).toHaveLength(2);
+    expect(model.category?.encoder?.weights).toHaveLength(DIMENSIONS * 2);
+  });
+
+  it.each`
+    vector                     | complaint | category
+    ${vectorOf(true, 'delay')} | ${true}   | ${'delay'}
+    ${vectorOf(true, 'bag')}   | ${true}   | ${'bag'}
+    ${vectorOf(false, null)}   | ${false}  | ${'bag'}
+  `(
+    'decides an unseen text by its vector: complaint $complaint, $category',
+    ({ vector, complaint, category }) => {
+      const prediction = predict(model, 'unseen words entirely', {
+        encoding: vector as Float32Array,
+      });
+
+      expect(prediction.complaint).toBe(complaint);
+      if (complaint === true) {
+        expect(prediction.category).toBe(category);
+      }
+    },
+  );
+
+  it('needs the vector to predict, and one of the right length', () => {
+    expect(() => predict(model, 'late again')).toThrow(
+      `model ${model.id} was trained with the test-encoder-4 sentence encoder: pass its vector of the text`,
+    );
+    expect(() => predict(model, 'late again', { encoding: [1, 0] })).toThrow(
+      `model ${model.id} expects 4-component test-encoder-4 vectors, got 2`,
+    );
+  });
+
+  it('is deterministic and survives a JSON round trip', () => {
+    const again = train(data, { createdAt: CREATED_AT, encoded });
+    const parsed = parseModelJson(JSON.stringify(model), 'model.json');
+
+    expect(JSON.stringify(again)).toBe(JSON.stringify(model));
+    expect(predict(parsed, 'x', { encoding: vectorOf(true, 'bag') })).toEqual(
+      predict(model, 'x', { encoding: vectorOf(true, 'bag') }),
+    );
+  });
+
+  it('rejects vectors that do not match the rows, naming the row', () => {
+    expect(() =>
+      train(data, {
+        createdAt: CREATED_AT,
+        encoded: { ...encoded, vectors: encoded.vectors.slice(1) },
+      }),
+    ).toThrow(
+      `expected ${data.length} test-encoder-4 vectors (one per row), got ${data.length - 1}`,
+    );
+    const uneven = encoded.vectors.map((vector, i) => (i === 2 ? vector.slice(0, 3) : vector));
+    expect(() =>
+      train(data, { createdAt: CREATED_AT, encoded: { ...encoded, vectors: uneven } }),
+    ).toThrow('test-encoder-4 vector of row 3 has 3 components, expected 4');
+  });
+
+  it("withModel passes the input's encoding to the model", () => {
+    const classify = withModel(fakeBuiltin(), model);
+
+    const complaint = classify({
+      text: 'unseen',
+      source: 'x-mentions',
+      encoding: vectorOf(true, 'delay'),
+    });
+    const other = classify({
+      text: 'unseen',
+      source: 'x-mentions',
+      encoding: vectorOf(false, null),
+    });
+
+    expect(complaint.complaint).toBe(true);
+    expect(complaint.category).toBe('delay');
+    expect(other.complaint).toBe(false);
+  });
+});
+
 describe('predict', () => {
   /** The slow, obvious computation: every feature occurrence looked up in a Map. */
   function reference(
@@ -301,6 +401,40 @@ describe('parseModel', () => {
 
     expect(() => parseModel(json, 'model.json')).toThrow(/^model\.json: invalid earshot model: /);
     expect(() => parseModel(json, 'model.json')).toThrow(message as string);
+  });
+
+  it('reads a model written before encoders existed (no encoder fields) as one without an encoder', () => {
+    // As a model file written before encoders existed: the same JSON without the encoder fields.
+    const older = JSON.parse(JSON.stringify(model)) as Record<string, Record<string, unknown>>;
+    delete older.complaint?.encoder;
+    delete older.category?.encoder;
+    delete (older.hyperparameters?.complaint as Record<string, unknown>).encoderScale;
+    delete (older.hyperparameters?.category as Record<string, unknown>).encoderL2;
+    delete (older.hyperparameters?.category as Record<string, unknown>).encoderBlend;
+
+    const parsed = parseModel(older, 'old.json');
+
+    expect(parsed.complaint.encoder).toBeNull();
+    expect(parsed.category?.encoder).toBeNull();
+    expect(predict(parsed, 'my bag is lost')).toEqual(predict(model, 'my bag is lost'));
+  });
+
+  it("rejects a category encoder model without the complaint model's encoder", () => {
+    const category = model.category;
+    if (category === null) {
+      throw new Error('the test model has categories');
+    }
+    const damaged = {
+      ...model,
+      category: {
+        ...category,
+        encoder: { name: 'e', biases: category.labels.map(() => 0), weights: [0, 0] },
+      },
+    };
+
+    expect(() => parseModel(damaged, 'model.json')).toThrow(
+      "category.encoder.weights: a category encoder model needs the complaint model's encoder too",
+    );
   });
 
   it('rejects text that is not JSON', () => {

@@ -10,6 +10,6 @@ export type {
   Hyperparameters,
 } from './schema.js';
 export { DEFAULT_HYPERPARAMETERS, hashRows, resolveHyperparameters, train } from './train.js';
-export type { HyperparameterOverrides, TrainOptions, TrainingRow } from './train.js';
+export type { EncodedRows, HyperparameterOverrides, TrainOptions, TrainingRow } from './train.js';
 export { withModel } from './with-model.js';
 export type { WithModelOptions } from './with-model.js';

@@ -31,6 +31,21 @@ export interface SoftmaxFit {
 
 const MEMORY = 10;
 
+/** Replaces each score by exp(score − max) and returns their sum: softmax = scores / sum, without overflow. */
+function exponentiate(scores: Float64Array): number {
+  let max = -Infinity;
+  for (const score of scores) {
+    max = Math.max(max, score);
+  }
+  let total = 0;
+  for (let c = 0; c < scores.length; c += 1) {
+    const exp = Math.exp((scores[c] ?? 0) - max);
+    scores[c] = exp;
+    total += exp;
+  }
+  return total;
+}
+
 function logSigmoid(z: number): number {
   return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
 }
@@ -141,18 +156,10 @@ export function fitSoftmax(
             (scores[c] ?? 0) + (stored[base + c] ?? 0) * (featureScales[base + c] ?? 0) * x;
         }
       }
-      let max = -Infinity;
       for (let c = 0; c < classes; c += 1) {
-        const score = (scores[c] ?? 0) * scale + (biases[c] ?? 0);
-        scores[c] = score;
-        max = Math.max(max, score);
+        scores[c] = (scores[c] ?? 0) * scale + (biases[c] ?? 0);
       }
-      let total = 0;
-      for (let c = 0; c < classes; c += 1) {
-        const exp = Math.exp((scores[c] ?? 0) - max);
-        scores[c] = exp;
-        total += exp;
-      }
+      const total = exponentiate(scores);
       const weight = rowWeights === undefined ? 1 : (rowWeights[r] ?? 1);
       const y = labels[r] ?? 0;
       scale *= 1 - rate * lambda;
@@ -181,4 +188,76 @@ export function fitSoftmax(
     stored[i] = (stored[i] ?? 0) * scale * (featureScales[i] ?? 0);
   }
   return { classes, biases, weights: stored };
+}
+
+export interface SoftmaxBatchOptions extends FitOptions {
+  rowWeights?: Float64Array;
+}
+
+/**
+ * Multinomial L2-regularised logistic regression by full-batch L-BFGS, for few features (a sentence encoder's
+ * vector): exact and deterministic where SGD over 512 dense components scored lower in cross-validation.
+ * Parameters are classes biases, then feature-major weights (j × classes + c).
+ */
+export function fitSoftmaxBatch(
+  matrix: SparseMatrix,
+  labels: Int32Array,
+  classes: number,
+  options: SoftmaxBatchOptions,
+): SoftmaxFit {
+  const { offsets, indices, values } = matrix;
+  const { l2, rowWeights } = options;
+  const scores = new Float64Array(classes);
+
+  function objective(params: Float64Array, gradient: Float64Array): number {
+    let loss = 0;
+    gradient.fill(0);
+    for (let i = classes; i < params.length; i += 1) {
+      const w = params[i] ?? 0;
+      loss += 0.5 * l2 * w * w;
+      gradient[i] = l2 * w;
+    }
+    for (let r = 0; r < matrix.rows; r += 1) {
+      const start = offsets[r] ?? 0;
+      const end = offsets[r + 1] ?? 0;
+      for (let c = 0; c < classes; c += 1) {
+        scores[c] = params[c] ?? 0;
+      }
+      for (let e = start; e < end; e += 1) {
+        const base = classes + (indices[e] ?? 0) * classes;
+        const x = values[e] ?? 0;
+        for (let c = 0; c < classes; c += 1) {
+          scores[c] = (scores[c] ?? 0) + (params[base + c] ?? 0) * x;
+        }
+      }
+      const total = exponentiate(scores);
+      const weight = rowWeights === undefined ? 1 : (rowWeights[r] ?? 1);
+      const y = labels[r] ?? 0;
+      loss -= weight * Math.log((scores[y] ?? 0) / total);
+      for (let c = 0; c < classes; c += 1) {
+        const g = weight * ((scores[c] ?? 0) / total - (c === y ? 1 : 0));
+        scores[c] = g;
+        gradient[c] = (gradient[c] ?? 0) + g;
+      }
+      for (let e = start; e < end; e += 1) {
+        const base = classes + (indices[e] ?? 0) * classes;
+        const x = values[e] ?? 0;
+        for (let c = 0; c < classes; c += 1) {
+          gradient[base + c] = (gradient[base + c] ?? 0) + (scores[c] ?? 0) * x;
+        }
+      }
+    }
+    return loss;
+  }
+
+  const result = minimize(objective, new Float64Array(classes * (matrix.columns + 1)), {
+    maxIterations: options.maxIterations,
+    tolerance: options.tolerance,
+    memory: MEMORY,
+  });
+  return {
+    classes,
+    biases: result.params.slice(0, classes),
+    weights: result.params.slice(classes),
+  };
 }

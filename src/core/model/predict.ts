@@ -34,6 +34,8 @@ export interface Prediction {
 export interface PredictContext {
   /** The built-in classifier's output for the same text; required by models trained with it. */
   builtin?: Classification;
+  /** The sentence encoder's vector of the same text; required by models trained with one (`model.complaint.encoder`). */
+  encoding?: ArrayLike<number>;
 }
 
 interface Contribution {
@@ -61,6 +63,8 @@ interface CompiledCategory {
   weights: Float64Array;
   /** Summed weights of the current text, one per label (predictions are synchronous). */
   sums: Float64Array;
+  /** The category model over the sentence encoder's vector, and its share of the blend. */
+  encoder: { biases: Float64Array; weights: Float64Array; blend: number } | null;
 }
 
 /** Lookup tables built once per model. */
@@ -77,6 +81,7 @@ interface CompiledModel {
   vocabulary: readonly string[];
   bias: number;
   builtinWeight: number | null;
+  encoder: { name: string; weights: Float64Array } | null;
   category: CompiledCategory | null;
 }
 
@@ -135,6 +140,13 @@ function compile(model: TrainedModel): CompiledModel {
     vocabulary: model.complaint.vocabulary,
     bias: model.complaint.bias,
     builtinWeight: model.complaint.builtin?.weight ?? null,
+    encoder:
+      model.complaint.encoder === null
+        ? null
+        : {
+            name: model.complaint.encoder.name,
+            weights: Float64Array.from(model.complaint.encoder.weights),
+          },
     category:
       model.category === null
         ? null
@@ -143,6 +155,14 @@ function compile(model: TrainedModel): CompiledModel {
             biases: Float64Array.from(model.category.biases),
             weights: Float64Array.from(model.category.weights),
             sums: new Float64Array(model.category.labels.length),
+            encoder:
+              model.category.encoder === null
+                ? null
+                : {
+                    biases: Float64Array.from(model.category.encoder.biases),
+                    weights: Float64Array.from(model.category.encoder.weights),
+                    blend: model.hyperparameters.category.encoderBlend,
+                  },
           },
   };
   compiledModels.set(model, compiled);
@@ -232,24 +252,57 @@ function roundTo(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
+/** Turns scores into log-probabilities in place. */
+function logSoftmax(scores: Float64Array): void {
+  let max = -Infinity;
+  for (const score of scores) {
+    max = Math.max(max, score);
+  }
+  let total = 0;
+  for (const score of scores) {
+    total += Math.exp(score - max);
+  }
+  const log = max + Math.log(total);
+  for (let c = 0; c < scores.length; c += 1) {
+    scores[c] = (scores[c] ?? 0) - log;
+  }
+}
+
 function bestCategory(
   category: CompiledCategory,
   count: number,
+  encoding: ArrayLike<number> | undefined,
 ): { label: string; probability: number } {
+  const classes = category.labels.length;
   const scale = count === 0 ? 0 : 1 / Math.sqrt(count);
+  const { sums, encoder } = category;
+  for (let c = 0; c < classes; c += 1) {
+    sums[c] = (category.biases[c] ?? 0) + (sums[c] ?? 0) * scale;
+  }
+  // With an encoder model: (1 − blend) × log p(words) + blend × log p(encoder), renormalised below.
+  if (encoder !== null && encoding !== undefined) {
+    logSoftmax(sums);
+    const other = Float64Array.from(encoder.biases);
+    for (let j = 0; j < encoding.length; j += 1) {
+      const x = encoding[j] ?? 0;
+      for (let c = 0; c < classes; c += 1) {
+        other[c] = (other[c] ?? 0) + (encoder.weights[j * classes + c] ?? 0) * x;
+      }
+    }
+    logSoftmax(other);
+    for (let c = 0; c < classes; c += 1) {
+      sums[c] = (1 - encoder.blend) * (sums[c] ?? 0) + encoder.blend * (other[c] ?? 0);
+    }
+  }
   let best = 0;
-  let max = -Infinity;
-  for (let c = 0; c < category.labels.length; c += 1) {
-    const score = (category.biases[c] ?? 0) + (category.sums[c] ?? 0) * scale;
-    category.sums[c] = score;
-    if (score > max) {
-      max = score;
+  for (let c = 1; c < classes; c += 1) {
+    if ((sums[c] ?? 0) > (sums[best] ?? 0)) {
       best = c;
     }
   }
   let total = 0;
-  for (const score of category.sums) {
-    total += Math.exp(score - max);
+  for (const score of sums) {
+    total += Math.exp(score - (sums[best] ?? 0));
   }
   return { label: category.labels[best] ?? '', probability: 1 / total };
 }
@@ -318,12 +371,15 @@ export function predict(
     }
     z += compiled.builtinWeight * builtinLogOdds(context.builtin);
   }
+  if (compiled.encoder !== null) {
+    z += encoderScore(compiled, compiled.encoder, context.encoding);
+  }
   const probability = 1 / (1 + Math.exp(-z));
   const complaint = probability >= compiled.threshold;
 
   let best: { label: string; probability: number } | null = null;
   if (category !== null) {
-    best = bestCategory(category, categoryCount);
+    best = bestCategory(category, categoryCount, context.encoding);
   }
   return {
     complaint,
@@ -332,6 +388,26 @@ export function predict(
     categoryProbability: best?.probability ?? 0,
     topFeatures: topFeatures(compiled, found, pairs, complaint ? 1 : -1),
   };
+}
+
+function encoderScore(
+  compiled: CompiledModel,
+  encoder: { name: string; weights: Float64Array },
+  encoding: ArrayLike<number> | undefined,
+): number {
+  const { weights } = encoder;
+  if (encoding?.length !== weights.length) {
+    throw new TypeError(
+      encoding === undefined
+        ? `model ${compiled.id} was trained with the ${encoder.name} sentence encoder: pass its vector of the text`
+        : `model ${compiled.id} expects ${weights.length}-component ${encoder.name} vectors, got ${encoding.length}`,
+    );
+  }
+  let z = 0;
+  for (let j = 0; j < weights.length; j += 1) {
+    z += (weights[j] ?? 0) * (encoding[j] ?? 0);
+  }
+  return z;
 }
 
 function topFeatures(

@@ -23,6 +23,11 @@ export const ComplaintSettings = z.strictObject({
   nbAlpha: z.number().positive(),
   /** Scale of the built-in classifier's log-odds as a feature, when the model is trained with it. */
   builtinScale: z.number().positive(),
+  /**
+   * Scale of the sentence encoder's vector components as features, when the model is trained with it: with one
+   * L2 penalty for all weights, a smaller scale regularises the encoder's weights harder.
+   */
+  encoderScale: z.number().positive().default(0.35),
   /** p(complaint) at or above which a text is called a complaint. */
   threshold: z.number().gt(0).lt(1),
   maxIterations: z.number().int().min(1),
@@ -39,6 +44,10 @@ export const CategorySettings = z.strictObject({
   epochs: z.number().int().min(1),
   learningRate: z.number().positive(),
   seed: z.number().int(),
+  /** L2 penalty of the category model over the sentence encoder's vector, when trained with one. */
+  encoderL2: z.number().positive().default(0.3),
+  /** Share of that model in the blend of the two category models' log-probabilities (0 = words only). */
+  encoderBlend: z.number().min(0).max(1).default(0.35),
 });
 export type CategorySettings = z.infer<typeof CategorySettings>;
 
@@ -56,7 +65,7 @@ export type Hyperparameters = z.infer<typeof Hyperparameters>;
  * { format: 'earshot-model-1', id: '3f2a9c01b7de', createdAt: '2026-11-21T12:00:00.000Z',
  *   trainedOn: { n: 2, complaints: 1, sha256: '…', categories: { billing: 1 } },
  *   hyperparameters: { … },
- *   complaint: { vocabulary: ['late', 'thanks'], bias: 0.1, weights: [1.2, -1.4], builtin: null },
+ *   complaint: { vocabulary: ['late', 'thanks'], bias: 0.1, weights: [1.2, -1.4], builtin: null, encoder: null },
  *   category: null }
  */
 export const TrainedModel = z
@@ -88,6 +97,19 @@ export const TrainedModel = z
           weight: z.number(),
         })
         .nullable(),
+      /**
+       * Present when the model was trained with a pretrained sentence encoder's vector of each text as features
+       * (models written before encoders existed have none).
+       */
+      encoder: z
+        .strictObject({
+          /** Which encoder made the vectors, e.g. 'use-lite-512'. */
+          name: z.string().min(1),
+          /** One per vector component, already multiplied by `encoderScale`. */
+          weights: z.array(z.number()).min(1),
+        })
+        .nullable()
+        .default(null),
     }),
     category: z
       .strictObject({
@@ -96,6 +118,19 @@ export const TrainedModel = z
         biases: z.array(z.number()),
         /** Feature-major: the weight of vocabulary[j] for labels[c] is at j × labels.length + c. */
         weights: z.array(z.number()),
+        /**
+         * A second category model over the sentence encoder's vector, when trained with one; its log-probabilities
+         * are blended with the word model's by `hyperparameters.category.encoderBlend`.
+         */
+        encoder: z
+          .strictObject({
+            name: z.string().min(1),
+            biases: z.array(z.number()),
+            /** Component-major: the weight of component j for labels[c] is at j × labels.length + c. */
+            weights: z.array(z.number()).min(1),
+          })
+          .nullable()
+          .default(null),
       })
       .nullable(),
   })
@@ -126,6 +161,32 @@ export const TrainedModel = z
         code: 'custom',
         path: ['category', 'weights'],
         message: `expected ${features * classes} weights (vocabulary × labels), got ${category.weights.length}`,
+      });
+    }
+    const encoder = category.encoder;
+    if (encoder !== null && encoder.biases.length !== classes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category', 'encoder', 'biases'],
+        message: `expected ${classes} biases (one per label), got ${encoder.biases.length}`,
+      });
+    }
+    const dimensions = model.complaint.encoder?.weights.length;
+    if (encoder !== null && encoder.weights.length !== (dimensions ?? 0) * classes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category', 'encoder', 'weights'],
+        message:
+          dimensions === undefined
+            ? "a category encoder model needs the complaint model's encoder too"
+            : `expected ${dimensions * classes} weights (encoder components × labels), got ${encoder.weights.length}`,
+      });
+    }
+    if (encoder !== null && encoder.name !== model.complaint.encoder?.name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category', 'encoder', 'name'],
+        message: `expected the complaint model's encoder "${model.complaint.encoder?.name ?? 'none'}", got "${encoder.name}"`,
       });
     }
   });

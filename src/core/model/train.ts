@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Classification, ClassifierInput } from '../types.js';
 import { extractFeatures } from './features.js';
-import { fitLogistic, fitSoftmax } from './linear.js';
+import { fitLogistic, fitSoftmax, fitSoftmaxBatch } from './linear.js';
 import type { SparseMatrix } from './linear.js';
 import { builtinLogOdds } from './predict.js';
 import { MODEL_FORMAT } from './schema.js';
@@ -37,6 +37,11 @@ export interface TrainOptions {
    * ensemble), and predictions then need the built-in's output for the same text (`withModel` passes it).
    */
   builtin?: (input: ClassifierInput) => Classification;
+  /**
+   * A pretrained sentence encoder's vectors of the rows. When given, their components become features of the
+   * complaint model, and predictions then need the same encoder's vector of each text.
+   */
+  encoded?: EncodedRows;
 }
 
 /** Chosen by 5-fold cross-validation on labeled airline tweets (scripts/model-cv.ts). */
@@ -47,6 +52,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
     l2: 0.2,
     nbAlpha: 0.5,
     builtinScale: 0.3,
+    encoderScale: 0.35,
     threshold: 0.5,
     maxIterations: 200,
   },
@@ -58,10 +64,14 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
     epochs: 20,
     learningRate: 0.1,
     seed: 1,
+    encoderL2: 0.3,
+    encoderBlend: 0.35,
   },
 };
 
 const TOLERANCE = 1e-4;
+// L-BFGS iterations of the encoder category model (cross-validated with 300; it converges well before).
+const ENCODER_CATEGORY_ITERATIONS = 300;
 const DECIMALS = 1e5;
 
 function round(value: number): number {
@@ -187,11 +197,16 @@ function classLogCountRatios(
   return ratios;
 }
 
-/** Appends one dense column (the built-in's scaled log-odds) to every row. */
-function withExtraColumn(matrix: SparseMatrix, column: Float64Array): SparseMatrix {
+/** Appends `width` dense columns to every row; `fill(r, out)` writes row r's values into `out`. */
+function withDenseColumns(
+  matrix: SparseMatrix,
+  width: number,
+  fill: (row: number, out: Float64Array) => void,
+): SparseMatrix {
   const offsets = new Int32Array(matrix.rows + 1);
-  const indices = new Int32Array(matrix.indices.length + matrix.rows);
-  const values = new Float64Array(matrix.values.length + matrix.rows);
+  const indices = new Int32Array(matrix.indices.length + matrix.rows * width);
+  const values = new Float64Array(matrix.values.length + matrix.rows * width);
+  const extra = new Float64Array(width);
   let at = 0;
   for (let r = 0; r < matrix.rows; r += 1) {
     offsets[r] = at;
@@ -200,12 +215,22 @@ function withExtraColumn(matrix: SparseMatrix, column: Float64Array): SparseMatr
       values[at] = matrix.values[e] ?? 0;
       at += 1;
     }
-    indices[at] = matrix.columns;
-    values[at] = column[r] ?? 0;
-    at += 1;
+    fill(r, extra);
+    for (let j = 0; j < width; j += 1) {
+      indices[at] = matrix.columns + j;
+      values[at] = extra[j] ?? 0;
+      at += 1;
+    }
   }
   offsets[matrix.rows] = at;
-  return { rows: matrix.rows, columns: matrix.columns + 1, offsets, indices, values };
+  return { rows: matrix.rows, columns: matrix.columns + width, offsets, indices, values };
+}
+
+/** A pretrained sentence encoder's vector of each training text, in row order. */
+export interface EncodedRows {
+  /** The encoder's name (recorded in the model; prediction needs vectors from the same encoder). */
+  name: string;
+  vectors: readonly Float32Array[];
 }
 
 function trainComplaint(
@@ -214,6 +239,7 @@ function trainComplaint(
   settings: ComplaintSettings,
   builtinScores: Float64Array | null,
   builtinVersion: string | null,
+  encoded: EncodedRows | null,
 ): TrainedModel['complaint'] {
   const vocabulary = buildVocabulary(documents, settings.minCount);
   const labels = Uint8Array.from(rows.map((row) => row.complaint));
@@ -222,13 +248,23 @@ function trainComplaint(
   for (let e = 0; e < presence.values.length; e += 1) {
     presence.values[e] = (presence.values[e] ?? 0) * (ratios[presence.indices[e] ?? 0] ?? 0);
   }
-  let matrix = presence;
-  if (builtinScores !== null) {
-    matrix = withExtraColumn(
-      presence,
-      builtinScores.map((score) => score * settings.builtinScale),
-    );
-  }
+  // Columns after the vocabulary: the built-in's score (if any), then the encoder's vector (if any).
+  const builtinColumn = vocabulary.length;
+  const encoderColumn = builtinColumn + (builtinScores === null ? 0 : 1);
+  const dimensions = encoded?.vectors[0]?.length ?? 0;
+  const matrix = withDenseColumns(
+    presence,
+    encoderColumn - builtinColumn + dimensions,
+    (r, out) => {
+      if (builtinScores !== null) {
+        out[0] = (builtinScores[r] ?? 0) * settings.builtinScale;
+      }
+      const vector = encoded?.vectors[r];
+      for (let j = 0; j < dimensions; j += 1) {
+        out[encoderColumn - builtinColumn + j] = (vector?.[j] ?? 0) * settings.encoderScale;
+      }
+    },
+  );
   const fit = fitLogistic(matrix, labels, {
     l2: settings.l2,
     maxIterations: settings.maxIterations,
@@ -244,7 +280,19 @@ function trainComplaint(
         ? null
         : {
             classifierVersion: builtinVersion ?? '',
-            weight: round((fit.weights[vocabulary.length] ?? 0) * settings.builtinScale),
+            weight: round((fit.weights[builtinColumn] ?? 0) * settings.builtinScale),
+          },
+    encoder:
+      encoded === null
+        ? null
+        : {
+            name: encoded.name,
+            weights: roundAll(
+              Array.from(
+                { length: dimensions },
+                (_value, j) => (fit.weights[encoderColumn + j] ?? 0) * settings.encoderScale,
+              ),
+            ),
           },
   };
 }
@@ -254,17 +302,20 @@ function trainCategories(
   rows: readonly TrainingRow[],
   labels: string[],
   settings: CategorySettings,
+  encoded: EncodedRows | null,
 ): TrainedModel['category'] {
   if (labels.length < 2) {
     return null;
   }
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const selected: string[][] = [];
+  const selectedRows: number[] = [];
   const targets: number[] = [];
   for (const [r, row] of rows.entries()) {
     const target = row.category === null ? undefined : labelIndex.get(row.category);
     if (row.complaint === 1 && target !== undefined) {
       selected.push(documents[r] ?? []);
+      selectedRows.push(r);
       targets.push(target);
     }
   }
@@ -289,17 +340,82 @@ function trainCategories(
     rowWeights,
     featureScales: classLogCountRatios(matrix, targets, labels.length, settings.nbAlpha),
   });
-  return { vocabulary, labels, biases: roundAll(fit.biases), weights: roundAll(fit.weights) };
+  return {
+    vocabulary,
+    labels,
+    biases: roundAll(fit.biases),
+    weights: roundAll(fit.weights),
+    encoder:
+      encoded === null
+        ? null
+        : trainEncoderCategories(
+            encoded,
+            selectedRows,
+            targets,
+            labels.length,
+            settings,
+            rowWeights,
+          ),
+  };
+}
+
+/** The category model over the encoder's vectors of the selected rows (blended with the word model). */
+function trainEncoderCategories(
+  encoded: EncodedRows,
+  selectedRows: readonly number[],
+  targets: readonly number[],
+  classes: number,
+  settings: CategorySettings,
+  rowWeights: Float64Array | undefined,
+): NonNullable<TrainedModel['category']>['encoder'] {
+  const dimensions = encoded.vectors[0]?.length ?? 0;
+  const empty: SparseMatrix = {
+    rows: selectedRows.length,
+    columns: 0,
+    offsets: new Int32Array(selectedRows.length + 1),
+    indices: new Int32Array(0),
+    values: new Float64Array(0),
+  };
+  const matrix = withDenseColumns(empty, dimensions, (r, out) => {
+    out.set(encoded.vectors[selectedRows[r] ?? 0] ?? []);
+  });
+  const fit = fitSoftmaxBatch(matrix, Int32Array.from(targets), classes, {
+    l2: settings.encoderL2,
+    maxIterations: ENCODER_CATEGORY_ITERATIONS,
+    tolerance: TOLERANCE,
+    rowWeights,
+  });
+  return { name: encoded.name, biases: roundAll(fit.biases), weights: roundAll(fit.weights) };
+}
+
+function checkEncoded(encoded: EncodedRows, rows: number): void {
+  if (encoded.vectors.length !== rows) {
+    throw new TypeError(
+      `expected ${rows} ${encoded.name} vectors (one per row), got ${encoded.vectors.length}`,
+    );
+  }
+  const dimensions = encoded.vectors[0]?.length ?? 0;
+  const uneven = encoded.vectors.findIndex(
+    (vector) => vector.length !== dimensions || dimensions === 0,
+  );
+  if (uneven >= 0) {
+    throw new TypeError(
+      `${encoded.name} vector of row ${uneven + 1} has ${encoded.vectors[uneven]?.length} components, expected ${dimensions || 'more than 0'}`,
+    );
+  }
 }
 
 /**
  * Fits a complaint model (logistic regression over naive-Bayes-scaled word, word-pair and character n-gram
- * features, optionally with the built-in classifier's score) and, when the complaints carry at least two
+ * features, optionally with the built-in classifier's score and a pretrained sentence encoder's vector) and, when the complaints carry at least two
  * categories, a category model (multinomial logistic regression over complaints, classes balanced). Pure and
  * deterministic: the same rows and options give a byte-identical model.
  */
 export function train(rows: readonly TrainingRow[], options: TrainOptions): TrainedModel {
   const hyperparameters = resolveHyperparameters(options.hyperparameters);
+  if (options.encoded !== undefined) {
+    checkEncoded(options.encoded, rows.length);
+  }
   const documents = rows.map((row) => extractFeatures(row.text, hyperparameters.features));
 
   let builtinScores: Float64Array | null = null;
@@ -329,8 +445,15 @@ export function train(rows: readonly TrainingRow[], options: TrainOptions): Trai
       hyperparameters.complaint,
       builtinScores,
       builtinVersion,
+      options.encoded ?? null,
     ),
-    category: trainCategories(documents, rows, Object.keys(categories), hyperparameters.category),
+    category: trainCategories(
+      documents,
+      rows,
+      Object.keys(categories),
+      hyperparameters.category,
+      options.encoded ?? null,
+    ),
   };
   const id = createHash('sha256').update(JSON.stringify(learned)).digest('hex').slice(0, 12);
   return { format: MODEL_FORMAT, id, createdAt: options.createdAt, ...learned };

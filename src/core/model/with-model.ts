@@ -64,7 +64,7 @@ export function withModel(
 
   return function classify(input: ClassifierInput): Classification {
     const base = builtin(input);
-    const prediction = predict(model, input.text, { builtin: base });
+    const prediction = predict(model, input.text, { builtin: base, encoding: input.encoding });
     const complaint = prediction.complaint;
     const reasons: Reason[] = base.reasons.filter(
       (reason) =>
