@@ -1,15 +1,16 @@
 // K-fold cross-validation of the trainable model against a plain multinomial naive Bayes, on a labeled CSV.
 //
 //   npx tsc -p tsconfig.json --outDir /tmp/cv && ln -sfn "$PWD/node_modules" /tmp/cv/node_modules
-//   node /tmp/cv/scripts/model-cv.js FILE.csv [--folds 5] [--seed 1] [--rules rules] [--no-builtin] [--grid]
-//        [--set '{"complaint":{"l2":0.2}}']
+//   node /tmp/cv/scripts/model-cv.js FILE.csv [--folds 5] [--seed 1] [--rules rules] [--no-builtin] [--no-encoder]
+//        [--grid] [--set '{"complaint":{"l2":0.2}}']
 //
 // Folds are a seeded shuffle, stratified by the complaint label (the same folds `earshot train --cv` uses). Each fold
 // trains on the other folds and scores the held-out one with the same metric code `earshot eval` uses; the
 // script prints mean ± sample standard deviation over the folds for the model and for the baseline, and the
 // prediction speed (texts/s over the held-out fold; for the model that includes the built-in classifier it
-// ensembles with, exactly as `earshot eval --model` runs it). `--no-builtin` trains without the built-in's
-// score. `--grid` runs a list of hyperparameter settings (model only) to choose defaults.
+// ensembles with, exactly as `earshot eval --model` runs it; the sentence encoder's time is not in it: every text
+// is encoded once, up front, and that time is printed on its own). `--no-builtin` trains without the built-in's
+// score, `--no-encoder` without the sentence encoder (as `earshot train --no-encoder`). `--grid` runs a list of hyperparameter settings (model only) to choose defaults.
 // Labeled data stays outside the repository, and nothing trained here is written anywhere.
 import { readFileSync } from 'node:fs';
 import { loadClassifierRules } from '../src/config/rules.js';
@@ -20,16 +21,19 @@ import { tokenize } from '../src/core/model/features.js';
 import { fitNaiveBayes, predictNaiveBayes } from '../src/core/model/naive-bayes.js';
 import { predict, prepareModel } from '../src/core/model/predict.js';
 import { train } from '../src/core/model/train.js';
-import type { HyperparameterOverrides, TrainingRow } from '../src/core/model/train.js';
+import type { EncodedRows, HyperparameterOverrides, TrainingRow } from '../src/core/model/train.js';
 import { withModel } from '../src/core/model/with-model.js';
 import type { Classification, ClassifierInput } from '../src/core/types.js';
 import { readLabeledCsv } from '../src/lib/labeled-csv.js';
+import { SENTENCE_ENCODER, loadSentenceEncoder } from '../src/lib/sentence-encoder.js';
 
 interface TimedScore extends FoldScore {
   textsPerSecond: number;
 }
 
 type Classifier = (text: string) => Outcome;
+/** The encoder's vector of each text of the file (the same text always gets the same vector). */
+type Encodings = ReadonlyMap<string, Float32Array> | null;
 type Trainer = (rows: TrainingRow[]) => Classifier;
 
 function print(line = ''): void {
@@ -86,15 +90,32 @@ function report(name: string, scores: TimedScore[]): void {
 
 type Builtin = (input: ClassifierInput) => Classification;
 
-function modelTrainer(hyperparameters: HyperparameterOverrides, builtin: Builtin | null): Trainer {
+function encodedRows(rows: readonly TrainingRow[], encodings: Encodings): EncodedRows | undefined {
+  return encodings === null
+    ? undefined
+    : {
+        name: SENTENCE_ENCODER,
+        vectors: rows.map((row) => encodings.get(row.text) ?? new Float32Array()),
+      };
+}
+
+function modelTrainer(
+  hyperparameters: HyperparameterOverrides,
+  builtin: Builtin | null,
+  encodings: Encodings,
+): Trainer {
   return (rows) => {
     const createdAt = '2000-01-01T00:00:00.000Z';
+    const encoded = encodedRows(rows, encodings);
     if (builtin === null) {
-      const model = train(rows, { createdAt, hyperparameters });
-      return (text) => predict(model, text);
+      const model = train(rows, { createdAt, hyperparameters, encoded });
+      return (text) => predict(model, text, { encoding: encodings?.get(text) });
     }
-    const classify = withModel(builtin, train(rows, { createdAt, hyperparameters, builtin }));
-    return (text) => classify({ text, source: 'x-mentions' });
+    const classify = withModel(
+      builtin,
+      train(rows, { createdAt, hyperparameters, builtin, encoded }),
+    );
+    return (text) => classify({ text, source: 'x-mentions', encoding: encodings?.get(text) });
   };
 }
 
@@ -144,6 +165,10 @@ const GRID: Array<{ name: string; hyperparameters: HyperparameterOverrides }> = 
   { name: 'category epochs 10', hyperparameters: { category: { epochs: 10, learningRate: 0.2 } } },
   { name: 'category nbAlpha 0.5', hyperparameters: { category: { nbAlpha: 0.5 } } },
   { name: 'unbalanced categories', hyperparameters: { category: { balance: false } } },
+  { name: 'encoderScale 0.25', hyperparameters: { complaint: { encoderScale: 0.25 } } },
+  { name: 'encoderScale 0.5', hyperparameters: { complaint: { encoderScale: 0.5 } } },
+  { name: 'category encoderBlend 0.5', hyperparameters: { category: { encoderBlend: 0.5 } } },
+  { name: 'category encoderL2 1', hyperparameters: { category: { encoderL2: 1 } } },
 ];
 
 const VALUE_OPTIONS = ['--folds', '--seed', '--rules', '--set'];
@@ -153,13 +178,13 @@ function option(args: string[], name: string): string | undefined {
   return at < 0 ? undefined : args[at + 1];
 }
 
-function main(args: string[]): void {
+async function main(args: string[]): Promise<void> {
   const file = args.find(
     (arg, i) => !arg.startsWith('--') && !VALUE_OPTIONS.includes(args[i - 1] ?? ''),
   );
   if (file === undefined) {
     print(
-      'usage: node model-cv.js FILE.csv [--folds 5] [--seed 1] [--rules DIR] [--no-builtin] [--grid] [--set JSON]',
+      'usage: node model-cv.js FILE.csv [--folds 5] [--seed 1] [--rules DIR] [--no-builtin] [--no-encoder] [--grid] [--set JSON]',
     );
     process.exitCode = 2;
     return;
@@ -177,21 +202,32 @@ function main(args: string[]): void {
   print(
     `${rows.length} rows, ${errors.length} skipped, ${folds} folds (seed ${seed}), mean ± sd over folds`,
   );
+  let encodings: Encodings = null;
+  if (!args.includes('--no-encoder')) {
+    const began = performance.now();
+    const encoder = await loadSentenceEncoder();
+    const vectors = await encoder.embed(rows.map((row) => row.text));
+    encodings = new Map(rows.map((row, i) => [row.text, vectors[i] ?? new Float32Array()]));
+    const seconds = (performance.now() - began) / 1000;
+    print(
+      `encoded with ${encoder.name} in ${seconds.toFixed(0)} s (${Math.round(rows.length / seconds)} texts/s)`,
+    );
+  }
 
   if (args.includes('--grid')) {
     for (const entry of GRID) {
       const hyperparameters = merge(overrides, entry.hyperparameters);
       report(
         entry.name,
-        timedCrossValidate(rows, folds, seed, modelTrainer(hyperparameters, builtin)),
+        timedCrossValidate(rows, folds, seed, modelTrainer(hyperparameters, builtin, encodings)),
       );
     }
     return;
   }
-  const name = builtin === null ? 'model' : 'model + built-in score';
-  report(name, timedCrossValidate(rows, folds, seed, modelTrainer(overrides, builtin)));
+  const name = `model${builtin === null ? '' : ' + built-in score'}${encodings === null ? '' : ' + encoder'}`;
+  report(name, timedCrossValidate(rows, folds, seed, modelTrainer(overrides, builtin, encodings)));
   report('multinomial NB baseline', timedCrossValidate(rows, folds, seed, naiveBayesTrainer));
-  reportSpeed(rows, overrides, builtin);
+  reportSpeed(rows, overrides, builtin, encodings);
 }
 
 /** Texts per second of each stage over every text of the file, best of three passes (warm caches). */
@@ -199,15 +235,21 @@ function reportSpeed(
   rows: readonly TrainingRow[],
   hyperparameters: HyperparameterOverrides,
   builtin: Builtin | null,
+  encodings: Encodings,
 ): void {
   const model = prepareModel(
     train(rows, {
       createdAt: '2000-01-01T00:00:00.000Z',
       hyperparameters,
       builtin: builtin ?? undefined,
+      encoded: encodedRows(rows, encodings),
     }),
   );
-  const inputs = rows.map((row): ClassifierInput => ({ text: row.text, source: 'x-mentions' }));
+  const inputs = rows.map((row): ClassifierInput => ({
+    text: row.text,
+    source: 'x-mentions',
+    encoding: encodings?.get(row.text),
+  }));
   function speed(run: (input: ClassifierInput) => unknown): string {
     let best = 0;
     for (let pass = 0; pass < 3; pass += 1) {
@@ -221,11 +263,15 @@ function reportSpeed(
   }
   const parts: string[] = [];
   if (builtin === null) {
-    parts.push(`model alone ${speed((input) => predict(model, input.text))}`);
+    parts.push(
+      `model alone ${speed((input) => predict(model, input.text, { encoding: input.encoding }))}`,
+    );
   } else {
     const outputs = new Map(inputs.map((input) => [input, builtin(input)]));
     parts.push(
-      `model alone ${speed((input) => predict(model, input.text, { builtin: outputs.get(input) }))}`,
+      `model alone ${speed((input) =>
+        predict(model, input.text, { builtin: outputs.get(input), encoding: input.encoding }),
+      )}`,
       `built-in alone ${speed(builtin)}`,
       `built-in + model (withModel) ${speed(withModel(builtin, model))}`,
     );
@@ -233,4 +279,4 @@ function reportSpeed(
   print(`speed, texts/s (trained on all ${rows.length} rows): ${parts.join(', ')}`);
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));
