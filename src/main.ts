@@ -56,7 +56,7 @@ import { createDeskServer } from './desk/server.js';
 import { createUserStore, type UserStore } from './store/users.js';
 import { relabelCase } from './app/relabel.js';
 import { createAuditLog } from './store/audit-log.js';
-import { createCaseStore } from './store/cases.js';
+import { createCaseStore, mentionKeyOf } from './store/cases.js';
 import { createLabelStore } from './store/labels.js';
 import { createMentionStore } from './store/mentions.js';
 import { redisKeys, type RedisKeys } from './store/keys.js';
@@ -648,7 +648,7 @@ function buildProgram(): Command {
         const fromLabels = options.fromLabels
           ? await withStores(config, async (redis, keys) =>
               (await createLabelStore(redis, keys).all()).map((label) => ({
-                id: `${label.source}:${label.mentionId}`,
+                id: mentionKeyOf({ source: label.source, id: label.mentionId }),
                 text: label.text,
                 complaint: label.complaint,
                 category: label.category,

@@ -5,7 +5,12 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runEval } from '../../src/cli/eval.js';
+import { runClassify } from '../../src/cli/classify.js';
 import { runTrain } from '../../src/cli/train.js';
+import { loadClassifierRules } from '../../src/config/rules.js';
+import { createClassifier } from '../../src/core/classify/index.js';
+import { parseModelJson, withModel } from '../../src/core/model/index.js';
+import { loadSentenceEncoder, withEncoder } from '../../src/lib/sentence-encoder.js';
 import type { TrainIo } from '../../src/cli/train.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -250,6 +255,34 @@ describe('earshot eval and train', () => {
     );
     expect(evalCode).toBe(0);
     expect(lastJson(evaluated.out)).toMatchObject({ n: 16, accuracy: 1, category_macro_f1: 1 });
+  });
+
+  it('classify prints what such a model says, encoding the text as start --model does', async () => {
+    const dataPath = await file('labeled.csv', csv(true));
+    const outPath = join(dir, 'model.json');
+    await runTrain({ dataPath, outPath, rulesDir: RULES_DIR }, capture().io);
+    const model = parseModelJson(await readFile(outPath, 'utf8'), outPath);
+    const classify = withEncoder(
+      withModel(createClassifier(loadClassifierRules(RULES_DIR)), model),
+      loadSentenceEncoder,
+    );
+    const { io, out } = capture();
+
+    const code = await runClassify(
+      ['where is my luggage, lost again', 'thanks, lovely crew'],
+      classify,
+      { json: true },
+      io,
+    );
+
+    expect(code).toBe(0);
+    const results = out.map(
+      (line) =>
+        JSON.parse(line) as { complaint: boolean; category: string; classifierVersion: string },
+    );
+    expect(results.map((result) => result.complaint)).toEqual([true, false]);
+    expect(results[0]?.category).toBe('bag');
+    expect(results[0]?.classifierVersion).toMatch(new RegExp(`^model:${model.id}\\+builtin-`));
   });
 
   it('train --no-encoder writes a model without the encoder (nothing to encode at prediction)', async () => {
