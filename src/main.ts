@@ -119,13 +119,12 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
     const builtin = createClassifier(rules);
     const modelPath = modelOverride ?? config.classifierModel;
     let classify: AppDeps['classify'] = builtin;
+    let needsEncoder = false;
     if (modelPath !== null) {
       const model = parseModelJson(readFileSync(resolve(modelPath), 'utf8'), modelPath);
       const withTrained = withModel(builtin, model);
-      classify =
-        encoderOfModel(model, modelPath) === null
-          ? withTrained
-          : withEncoder(withTrained, loadSentenceEncoder);
+      needsEncoder = encoderOfModel(model, modelPath) !== null;
+      classify = needsEncoder ? withEncoder(withTrained, loadSentenceEncoder) : withTrained;
     }
     const templates = loadTemplates(
       templatesDir,
@@ -134,7 +133,7 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
     const policy = loadPolicy(rulesDir, {
       categories: rules.categories.map((category) => category.id),
     });
-    return { classify, templates, policy };
+    return { classify, templates, policy, needsEncoder };
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -207,7 +206,21 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
   const logger = buildLogger(config);
   await requireRedis(config);
 
-  const { classify, templates, policy } = loadRuntimeOrExit(config, options.model ?? null);
+  const { classify, templates, policy, needsEncoder } = loadRuntimeOrExit(
+    config,
+    options.model ?? null,
+  );
+  if (needsEncoder) {
+    // Loaded now so that a broken install stops startup instead of the first triage.
+    try {
+      await loadSentenceEncoder();
+    } catch (error) {
+      err(
+        `Cannot load the sentence encoder the model needs: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      process.exit(70);
+    }
+  }
 
   const now = () => new Date();
   let platforms: PlatformWiring[];
