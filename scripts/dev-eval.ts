@@ -1,4 +1,5 @@
-// Measures the built-in classifier on a labeled CSV (columns `text` and `complaint`, 1 = complaint).
+// Measures the built-in classifier on a labeled CSV (id,text,complaint as `earshot eval` reads it; bad rows are
+// reported and skipped).
 //
 //   node --import ./scripts/dev-eval-register.mjs scripts/dev-eval.ts [file.csv] [--rules dir] [--errors N]
 //
@@ -11,20 +12,9 @@ import { readFileSync } from 'node:fs';
 import { loadClassifierRules } from '../src/config/rules.js';
 import type { ClassifierRules } from '../src/config/rules.js';
 import { createClassifier } from '../src/core/classify/index.js';
-
-interface Row {
-  text: string;
-  complaint: boolean;
-}
-
-interface Metrics {
-  n: number;
-  accuracy: number;
-  balancedAccuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
+import { binaryMetrics } from '../src/core/metrics.js';
+import type { BinaryMetrics } from '../src/core/metrics.js';
+import { readLabeledCsv } from '../src/lib/labeled-csv.js';
 
 const DEFAULT_FILE = '../shared/data/airline-tweets.dev.csv';
 
@@ -32,99 +22,19 @@ function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-      continue;
-    }
-    if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') {
-        i += 1;
-      }
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += char;
-    }
+function readRows(file: string): Array<{ text: string; complaint: boolean }> {
+  const { rows, errors } = readLabeledCsv(readFileSync(file, 'utf8'), file);
+  for (const error of errors) {
+    print(`${error.source}:${error.line}: ${error.message}`);
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function readRows(file: string): Row[] {
-  const [header, ...body] = parseCsv(readFileSync(file, 'utf8'));
-  if (header === undefined) {
-    throw new Error(`${file}: empty`);
-  }
-  const textAt = header.indexOf('text');
-  const labelAt = header.indexOf('complaint');
-  if (textAt < 0 || labelAt < 0) {
-    throw new Error(`${file}: needs columns "text" and "complaint"`);
-  }
-  return body
-    .filter((cells) => cells.length > Math.max(textAt, labelAt))
-    .map((cells) => ({ text: cells[textAt] ?? '', complaint: cells[labelAt] === '1' }));
-}
-
-function metrics(labels: boolean[], predictions: boolean[]): Metrics {
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (const [i, label] of labels.entries()) {
-    const predicted = predictions[i] === true;
-    if (label && predicted) {
-      tp += 1;
-    } else if (label) {
-      fn += 1;
-    } else if (predicted) {
-      fp += 1;
-    } else {
-      tn += 1;
-    }
-  }
-  const n = tp + fp + tn + fn;
-  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
-  const specificity = tn + fp === 0 ? 0 : tn / (tn + fp);
-  return {
-    n,
-    accuracy: (tp + tn) / n,
-    balancedAccuracy: (recall + specificity) / 2,
-    precision,
-    recall,
-    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
-  };
+  return rows.map((row) => ({ text: row.text, complaint: row.complaint === 1 }));
 }
 
 function fixed(value: number): string {
   return value.toFixed(3);
 }
 
-function line(name: string, m: Metrics): string {
+function line(name: string, m: BinaryMetrics): string {
   return `${name.padEnd(44)} acc ${fixed(m.accuracy)}  bal.acc ${fixed(m.balancedAccuracy)}  P ${fixed(m.precision)}  R ${fixed(m.recall)}  F1 ${fixed(m.f1)}  (n=${m.n})`;
 }
 
@@ -180,11 +90,11 @@ function main(): void {
   const predictions = results.map((result) => result.complaint);
 
   print();
-  print(line('built-in classifier', metrics(labels, predictions)));
+  print(line('built-in classifier', binaryMetrics(labels, predictions)));
   print(
     line(
       'always "complaint"',
-      metrics(
+      binaryMetrics(
         labels,
         labels.map(() => true),
       ),
@@ -244,7 +154,7 @@ function main(): void {
     let best = 0;
     let bestAccuracy = -1;
     for (const [g, predicted] of byBias.entries()) {
-      const m = metrics(
+      const m = binaryMetrics(
         labels.filter((_l, i) => train(i)),
         predicted.filter((_p, i) => train(i)),
       );
@@ -261,11 +171,11 @@ function main(): void {
     print(
       line(
         `  fold ${k + 1}: ${describeConstants(grid[best])}`,
-        metrics(testLabels, testPredictions),
+        binaryMetrics(testLabels, testPredictions),
       ),
     );
   }
-  print(line('  pooled held-out', metrics(heldOutLabels, heldOut)));
+  print(line('  pooled held-out', binaryMetrics(heldOutLabels, heldOut)));
   print(`  (shipped: ${describeConstants(rules.scoring)})`);
 
   if (showErrors > 0) {

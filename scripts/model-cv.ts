@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { loadClassifierRules } from '../src/config/rules.js';
 import { createClassifier } from '../src/core/classify/index.js';
-import { crossValidate, meanAndSd } from '../src/core/model/cross-validate.js';
+import { crossValidate, foldTrainer, formatMeanAndSd } from '../src/core/model/cross-validate.js';
 import type { FoldScore, Outcome } from '../src/core/model/cross-validate.js';
 import { tokenize } from '../src/core/model/features.js';
 import { fitNaiveBayes, predictNaiveBayes } from '../src/core/model/naive-bayes.js';
@@ -25,15 +25,13 @@ import type { EncodedRows, HyperparameterOverrides, TrainingRow } from '../src/c
 import { withModel } from '../src/core/model/with-model.js';
 import type { Classification, ClassifierInput } from '../src/core/types.js';
 import { readLabeledCsv } from '../src/lib/labeled-csv.js';
-import { SENTENCE_ENCODER, loadSentenceEncoder } from '../src/lib/sentence-encoder.js';
+import { loadSentenceEncoder } from '../src/lib/sentence-encoder.js';
 
 interface TimedScore extends FoldScore {
   textsPerSecond: number;
 }
 
 type Classifier = (text: string) => Outcome;
-/** The encoder's vector of each text of the file (the same text always gets the same vector). */
-type Encodings = ReadonlyMap<string, Float32Array> | null;
 type Trainer = (rows: TrainingRow[]) => Classifier;
 
 function print(line = ''): void {
@@ -65,22 +63,17 @@ function timedCrossValidate(
   return scores.map((score, k) => ({ ...score, textsPerSecond: score.n / (seconds[k] ?? 1) }));
 }
 
-function summary(values: number[], digits = 3): string {
-  const { mean, sd } = meanAndSd(values);
-  return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
-}
-
 function report(name: string, scores: TimedScore[]): void {
   print(
     [
       name.padEnd(24),
-      `acc ${summary(scores.map((s) => s.accuracy))}`,
-      `bal ${summary(scores.map((s) => s.balancedAccuracy))}`,
-      `P ${summary(scores.map((s) => s.precision))}`,
-      `R ${summary(scores.map((s) => s.recall))}`,
-      `F1 ${summary(scores.map((s) => s.f1))}`,
-      `cat-macro-F1 ${summary(scores.map((s) => s.categoryMacroF1 ?? 0))}`,
-      `texts/s ${summary(
+      `acc ${formatMeanAndSd(scores.map((s) => s.accuracy))}`,
+      `bal ${formatMeanAndSd(scores.map((s) => s.balancedAccuracy))}`,
+      `P ${formatMeanAndSd(scores.map((s) => s.precision))}`,
+      `R ${formatMeanAndSd(scores.map((s) => s.recall))}`,
+      `F1 ${formatMeanAndSd(scores.map((s) => s.f1))}`,
+      `cat-macro-F1 ${formatMeanAndSd(scores.map((s) => s.categoryMacroF1 ?? 0))}`,
+      `texts/s ${formatMeanAndSd(
         scores.map((s) => s.textsPerSecond),
         0,
       )}`,
@@ -90,33 +83,13 @@ function report(name: string, scores: TimedScore[]): void {
 
 type Builtin = (input: ClassifierInput) => Classification;
 
-function encodedRows(rows: readonly TrainingRow[], encodings: Encodings): EncodedRows | undefined {
-  return encodings === null
-    ? undefined
-    : {
-        name: SENTENCE_ENCODER,
-        vectors: rows.map((row) => encodings.get(row.text) ?? new Float32Array()),
-      };
-}
-
 function modelTrainer(
+  rows: readonly TrainingRow[],
   hyperparameters: HyperparameterOverrides,
   builtin: Builtin | null,
-  encodings: Encodings,
+  encoded: EncodedRows | undefined,
 ): Trainer {
-  return (rows) => {
-    const createdAt = '2000-01-01T00:00:00.000Z';
-    const encoded = encodedRows(rows, encodings);
-    if (builtin === null) {
-      const model = train(rows, { createdAt, hyperparameters, encoded });
-      return (text) => predict(model, text, { encoding: encodings?.get(text) });
-    }
-    const classify = withModel(
-      builtin,
-      train(rows, { createdAt, hyperparameters, builtin, encoded }),
-    );
-    return (text) => classify({ text, source: 'x-mentions', encoding: encodings?.get(text) });
-  };
+  return foldTrainer(rows, { hyperparameters, builtin: builtin ?? undefined, encoded });
 }
 
 function merge(a: HyperparameterOverrides, b: HyperparameterOverrides): HyperparameterOverrides {
@@ -202,12 +175,11 @@ async function main(args: string[]): Promise<void> {
   print(
     `${rows.length} rows, ${errors.length} skipped, ${folds} folds (seed ${seed}), mean ± sd over folds`,
   );
-  let encodings: Encodings = null;
+  let encoded: EncodedRows | undefined;
   if (!args.includes('--no-encoder')) {
     const began = performance.now();
     const encoder = await loadSentenceEncoder();
-    const vectors = await encoder.embed(rows.map((row) => row.text));
-    encodings = new Map(rows.map((row, i) => [row.text, vectors[i] ?? new Float32Array()]));
+    encoded = { name: encoder.name, vectors: await encoder.embed(rows.map((row) => row.text)) };
     const seconds = (performance.now() - began) / 1000;
     print(
       `encoded with ${encoder.name} in ${seconds.toFixed(0)} s (${Math.round(rows.length / seconds)} texts/s)`,
@@ -219,15 +191,23 @@ async function main(args: string[]): Promise<void> {
       const hyperparameters = merge(overrides, entry.hyperparameters);
       report(
         entry.name,
-        timedCrossValidate(rows, folds, seed, modelTrainer(hyperparameters, builtin, encodings)),
+        timedCrossValidate(
+          rows,
+          folds,
+          seed,
+          modelTrainer(rows, hyperparameters, builtin, encoded),
+        ),
       );
     }
     return;
   }
-  const name = `model${builtin === null ? '' : ' + built-in score'}${encodings === null ? '' : ' + encoder'}`;
-  report(name, timedCrossValidate(rows, folds, seed, modelTrainer(overrides, builtin, encodings)));
+  const name = `model${builtin === null ? '' : ' + built-in score'}${encoded === undefined ? '' : ' + encoder'}`;
+  report(
+    name,
+    timedCrossValidate(rows, folds, seed, modelTrainer(rows, overrides, builtin, encoded)),
+  );
   report('multinomial NB baseline', timedCrossValidate(rows, folds, seed, naiveBayesTrainer));
-  reportSpeed(rows, overrides, builtin, encodings);
+  reportSpeed(rows, overrides, builtin, encoded);
 }
 
 /** Texts per second of each stage over every text of the file, best of three passes (warm caches). */
@@ -235,20 +215,20 @@ function reportSpeed(
   rows: readonly TrainingRow[],
   hyperparameters: HyperparameterOverrides,
   builtin: Builtin | null,
-  encodings: Encodings,
+  encoded: EncodedRows | undefined,
 ): void {
   const model = prepareModel(
     train(rows, {
       createdAt: '2000-01-01T00:00:00.000Z',
       hyperparameters,
       builtin: builtin ?? undefined,
-      encoded: encodedRows(rows, encodings),
+      encoded,
     }),
   );
-  const inputs = rows.map((row): ClassifierInput => ({
+  const inputs = rows.map((row, i): ClassifierInput => ({
     text: row.text,
     source: 'x-mentions',
-    encoding: encodings?.get(row.text),
+    encoding: encoded?.vectors[i],
   }));
   function speed(run: (input: ClassifierInput) => unknown): string {
     let best = 0;

@@ -180,7 +180,8 @@ export function createApp(deps: AppDeps): App {
     watchdog: new Queue<WatchdogJob>(QUEUE_NAMES.watchdog, { connection: queueConnection, prefix }),
   };
   const sendQueues = Object.values(queues.send);
-  for (const queue of [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog]) {
+  const allQueues = [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog];
+  for (const queue of allQueues) {
     queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Queue error'));
   }
 
@@ -532,11 +533,7 @@ export function createApp(deps: AppDeps): App {
         return;
       }
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(
-        [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog].map((queue) =>
-          queue.close(),
-        ),
-      );
+      await Promise.all(allQueues.map((queue) => queue.close()));
       await Promise.all(
         opened.map((connection) => connection.quit().catch(() => connection.disconnect())),
       );

@@ -361,23 +361,27 @@ async function backfillCommand(sourceId: BackfillSourceId, since: Date): Promise
       err(`${sourceId} is not configured (see .env.example)`);
       return 2;
     }
-    return await withApp(async (app) => {
-      try {
-        const progress = await app.backfill(sourceId, since, (update) => {
+    return await withApp(
+      async (app) => {
+        try {
+          const progress = await app.backfill(sourceId, since, (update) => {
+            if (io.isTTY) {
+              process.stderr.write(`\r${progressLine(update)}`);
+            }
+          });
           if (io.isTTY) {
-            process.stderr.write(`\r${progressLine(update)}`);
+            process.stderr.write('\n');
           }
-        });
-        if (io.isTTY) {
-          process.stderr.write('\n');
+          reportBackfill(progress, io);
+          return 0;
+        } catch (error) {
+          err((error as Error).message);
+          return 1;
         }
-        reportBackfill(progress, io);
-        return 0;
-      } catch (error) {
-        err((error as Error).message);
-        return 1;
-      }
-    }, sources);
+      },
+      sources,
+      config,
+    );
   } finally {
     for (const platform of platforms) {
       await platform.close();
@@ -392,8 +396,8 @@ async function backfillCommand(sourceId: BackfillSourceId, since: Date): Promise
 async function withApp<T>(
   run: (app: App, config: Readonly<Config>) => Promise<T>,
   sources: AppDeps['sources'] = [],
+  config: Readonly<Config> = loadConfigOrExit(),
 ): Promise<T> {
-  const config = loadConfigOrExit();
   await requireRedis(config);
   const { classify, templates, policy } = loadRuntimeOrExit(config);
   const logger = createLogger({ level: 'warn' });

@@ -2,6 +2,7 @@ import {
   earlierTime,
   engagementReasons,
   isMoreUrgent,
+  isOpenXCase,
   planLookups,
   WATCH_WINDOW_MS,
   withEarlierDeadline,
@@ -133,8 +134,11 @@ async function loadCandidates(ctx: AppContext, now: Date): Promise<Map<string, W
   const watched = new Map<string, Watched>();
   for (const caseId of await ctx.cases.createdSince(since, MAX_CASES_SCANNED)) {
     const record = await ctx.cases.get(caseId);
+    if (record === null || !isOpenXCase(record)) {
+      continue;
+    }
     const [opening] = await ctx.cases.mentionKeys(caseId);
-    if (record === null || opening === undefined) {
+    if (opening === undefined) {
       continue;
     }
     const { source, id } = parseMentionKey(opening);

@@ -96,9 +96,7 @@ export interface PageRequest {
 }
 
 /** Stable per mention, and per level for a raise, so no re-run pages twice. */
-export function pageEventId(
-  page: Pick<PageRequest, 'mention' | 'severity' | 'raisedFrom'>,
-): string {
+function pageEventId(page: Pick<PageRequest, 'mention' | 'severity' | 'raisedFrom'>): string {
   const base = `page-${page.mention.source}-${page.mention.id}`;
   return page.raisedFrom ? `${base}-${page.severity.toLowerCase()}` : base;
 }

@@ -19,7 +19,7 @@ import {
   type Severity,
   type SourceId,
 } from '../core/types.js';
-import { parseMentionKey, type CaseRecord } from '../store/cases.js';
+import { mentionKeyOf, parseMentionKey, type CaseRecord } from '../store/cases.js';
 import { triageAccuracy, type Relabel } from '../store/labels.js';
 import type { StoredMention } from '../store/mentions.js';
 import type { AppContext } from './context.js';
@@ -51,7 +51,9 @@ export type LabelIndex = ReadonlyMap<string, StoredLabel>;
 
 export async function loadLabelIndex(ctx: Pick<AppContext, 'labels'>): Promise<LabelIndex> {
   const labels = (await ctx.labels.all()) as StoredLabel[];
-  return new Map(labels.map((label) => [`${label.source}:${label.mentionId}`, label]));
+  return new Map(
+    labels.map((label) => [mentionKeyOf({ source: label.source, id: label.mentionId }), label]),
+  );
 }
 
 /** One case with its mentions, label and audit timeline; null when there is no such case. */
@@ -77,10 +79,7 @@ export async function loadCaseFacts(
   );
   const mentions = loaded.filter((mention): mention is StoredMention => mention !== null);
   const opening = mentions[0] ?? null;
-  const label =
-    opening === null
-      ? null
-      : (labels.get(`${opening.mention.source}:${opening.mention.id}`) ?? null);
+  const label = opening === null ? null : (labels.get(mentionKeyOf(opening.mention)) ?? null);
   return { record, mentions, opening, label, audit };
 }
 

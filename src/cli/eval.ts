@@ -137,7 +137,7 @@ export function loadBuiltin(rulesDir: string, io: DataCliIo, command: string): C
 }
 
 /** Reads and validates a model file; null (after saying why) when it cannot be used. */
-export async function loadModelFile(
+async function loadModelFile(
   path: string,
   io: DataCliIo,
   command: string,

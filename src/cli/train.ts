@@ -1,6 +1,6 @@
-import { crossValidate, meanAndSd } from '../core/model/cross-validate.js';
+import { crossValidate, foldTrainer, formatMeanAndSd } from '../core/model/cross-validate.js';
 import type { FoldScore } from '../core/model/cross-validate.js';
-import { predict, train, withModel } from '../core/model/index.js';
+import { train } from '../core/model/index.js';
 import type {
   EncodedRows,
   HyperparameterOverrides,
@@ -88,11 +88,6 @@ function describeModel(model: TrainedModel): string {
   return parts.join(', ');
 }
 
-function formatScore(values: readonly number[]): string {
-  const { mean, sd } = meanAndSd(values);
-  return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
-}
-
 /**
  * K-fold cross-validation with the same settings as the final model (folds stratified by the complaint label,
  * seed 1, so a rerun gives the same figures), with always-"complaint" beside it for scale.
@@ -108,32 +103,10 @@ function reportCrossValidation(
   io: TrainIo,
 ): void {
   io.out(`${folds}-fold cross-validation (stratified by complaint, seed ${CV_SEED}):`);
-  const createdAt = new Date(0).toISOString();
-  const { hyperparameters, builtin, encoded } = settings;
-  // The encoder gives the same text the same vector, so a text finds its vector whichever fold it is in.
-  const vectorOf = new Map(rows.map((row, i) => [row.text, encoded?.vectors[i]]));
   const scores = crossValidate(rows, {
     folds,
     seed: CV_SEED,
-    fit: (training) => {
-      const model = train(training, {
-        createdAt,
-        hyperparameters,
-        builtin,
-        encoded:
-          encoded === undefined
-            ? undefined
-            : {
-                name: encoded.name,
-                vectors: training.map((row) => vectorOf.get(row.text) ?? new Float32Array()),
-              },
-      });
-      if (builtin === undefined) {
-        return (text) => predict(model, text, { encoding: vectorOf.get(text) });
-      }
-      const classify = withModel(builtin, model);
-      return (text) => classify({ text, source: 'x-mentions', encoding: vectorOf.get(text) });
-    },
+    fit: foldTrainer(rows, settings),
     onFold: (k, score) => {
       const category =
         score.categoryMacroF1 === null
@@ -144,14 +117,14 @@ function reportCrossValidation(
       );
     },
   });
-  const of = (pick: (score: FoldScore) => number): string => formatScore(scores.map(pick));
+  const of = (pick: (score: FoldScore) => number): string => formatMeanAndSd(scores.map(pick));
   const categoryScores = scores.flatMap((score) =>
     score.categoryMacroF1 === null ? [] : [score.categoryMacroF1],
   );
   io.out(
     `  mean ± sd: accuracy ${of((s) => s.accuracy)}, balanced accuracy ${of((s) => s.balancedAccuracy)}, ` +
       `precision ${of((s) => s.precision)}, recall ${of((s) => s.recall)}, F1 ${of((s) => s.f1)}` +
-      (categoryScores.length > 0 ? `, category macro-F1 ${formatScore(categoryScores)}` : ''),
+      (categoryScores.length > 0 ? `, category macro-F1 ${formatMeanAndSd(categoryScores)}` : ''),
   );
   const share = rows.filter((row) => row.complaint === 1).length / rows.length;
   const alwaysF1 = share === 0 ? 0 : (2 * share) / (1 + share);

@@ -38,6 +38,11 @@ export interface WatchCandidate {
   observedAt: string | null;
 }
 
+/** The part of `isWatched` a case record decides alone, so the watch reads no mention of a case it skips. */
+export function isOpenXCase(record: { platform: string; state: CaseState }): boolean {
+  return record.platform === 'x' && !SETTLED_STATES.has(record.state);
+}
+
 /** An open X complaint, posted within the window, not already at the most urgent level. */
 export function isWatched(
   candidate: WatchCandidate,

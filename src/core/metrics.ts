@@ -4,6 +4,7 @@
  * Conventions: a ratio whose denominator is 0 (no predicted positives, no actual positives, no rows) is 0,
  * as scikit-learn does with `zero_division=0`.
  */
+import { compareStrings } from './model/vocabulary.js';
 
 export interface BinaryCounts {
   /** Complaints called complaints. */
@@ -77,13 +78,6 @@ function ratio(numerator: number, denominator: number): number {
 
 function harmonic(precision: number, recall: number): number {
   return ratio(2 * precision * recall, precision + recall);
-}
-
-function byName(a: string, b: string): number {
-  if (a === b) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
 }
 
 export function countBinary(
@@ -160,7 +154,7 @@ export function categoryMetrics(rows: readonly CategoryObservation[]): CategoryM
   if (scored.length === 0) {
     return null;
   }
-  const actual = [...new Set(scored.map((row) => row.category ?? ''))].sort(byName);
+  const actual = [...new Set(scored.map((row) => row.category ?? ''))].sort(compareStrings);
   const actualSet = new Set(actual);
   const extra = new Set<string>();
   let sawNone = false;
@@ -171,7 +165,7 @@ export function categoryMetrics(rows: readonly CategoryObservation[]): CategoryM
       extra.add(row.predicted);
     }
   }
-  const predicted: Array<string | null> = [...actual, ...[...extra].sort(byName)];
+  const predicted: Array<string | null> = [...actual, ...[...extra].sort(compareStrings)];
   if (sawNone) {
     predicted.push(null);
   }

@@ -480,9 +480,10 @@ export function computeSlaMetrics(input: MetricsInput): SlaMetrics {
     }
 
     reopenRecords += item.audit.filter((record) => record.outcome === 'state_changed').length;
-    if (replied !== null || settledAt(item) !== null) {
+    const settled = settledAt(item);
+    if (replied !== null || settled !== null) {
       answered += 1;
-      if (reopenedAfterAnswer(item, replied)) {
+      if (reopenedAfterAnswer(item, replied, settled)) {
         reopened += 1;
       }
     }
@@ -584,8 +585,11 @@ function settledAt(item: MetricCase): string | null {
 }
 
 /** A reopen after we answered (or resolved) the case: a new post in it, or a review edit. */
-function reopenedAfterAnswer(item: MetricCase, replied: string | null): boolean {
-  const settled = settledAt(item);
+function reopenedAfterAnswer(
+  item: MetricCase,
+  replied: string | null,
+  settled: string | null,
+): boolean {
   const answeredAt = Math.min(
     replied === null ? Number.POSITIVE_INFINITY : Date.parse(replied),
     settled === null ? Number.POSITIVE_INFINITY : Date.parse(settled),

@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     audit: () => `${prefix}:audit`,
     caseAudit: (caseId: string) => `${prefix}:audit:case:${caseId}`,
     needsPerson: () => `${prefix}:needs-person`,
+    // `-done` cannot clash with an item key (`needs-person:<id>`).
+    needsPersonDone: () => `${prefix}:needs-person-done`,
     needsPersonItem: (itemId: string) => `${prefix}:needs-person:${itemId}`,
     labels: () => `${prefix}:labels`,
     draft: (id: string) => `${prefix}:draft:${id}`,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { SourceId } from '../core/types.js';
 import type { RedisKeys } from './keys.js';
+import { mentionKeyOf } from './cases.js';
 
 /** A person's correction of the classifier on one mention: counts towards triage accuracy and feeds training. */
 export interface Relabel {
@@ -20,7 +21,11 @@ export function createLabelStore(redis: Redis, keys: RedisKeys) {
   return {
     /** The latest label per mention wins; every label is also kept in the audit log by the caller. */
     async put(label: Relabel): Promise<void> {
-      await redis.hset(keys.labels(), `${label.source}:${label.mentionId}`, JSON.stringify(label));
+      await redis.hset(
+        keys.labels(),
+        mentionKeyOf({ source: label.source, id: label.mentionId }),
+        JSON.stringify(label),
+      );
     },
 
     async all(): Promise<Relabel[]> {

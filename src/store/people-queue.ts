@@ -73,9 +73,7 @@ function parseItems(raw: ReadonlyArray<string | null>): PersonItem[] {
  */
 export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
   const openIndex = keys.needsPerson();
-  // Derived from the open index's key so the two sit side by side; `-done` cannot clash with an item key
-  // (`needs-person:<id>`).
-  const doneIndex = `${keys.needsPerson()}-done`;
+  const doneIndex = keys.needsPersonDone();
 
   async function get(itemId: string): Promise<PersonItem | null> {
     const raw = await redis.get(keys.needsPersonItem(itemId));

@@ -109,9 +109,10 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
     await harness.mention('@acme order arrived damaged, really disappointed', { username: 'ida' });
     await harness.app.start({ schedule: false });
     await harness.app.pollOnce('x-mentions');
-    await waitFor(async () => (await harness?.brandPosts())?.length === 1);
-    // The second X reply has met the spent budget by now: its queue waits ten minutes.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await waitFor(async () => (await harness?.brandPosts())?.length === 1)).toBe(true);
+    // The second X reply meets the spent budget: its queue waits ten minutes.
+    const xQueue = harness.app.context.queues.send['x:post'];
+    expect(await waitFor(async () => (await xQueue.getRateLimitTtl()) > 0)).toBe(true);
     const { id } = await admin<{ id: string }>(`${play}/__sandbox/play/reviews`, 'POST', {
       authorName: 'Ana',
       text: 'The app crashes every time I open the camera. Unusable since the update.',

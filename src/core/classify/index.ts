@@ -2,7 +2,7 @@ import type { Classification, ClassifierInput } from '../types.js';
 import { compileRules } from './compile.js';
 import type { CompiledLanguage, CompiledRules } from './compile.js';
 import { collectEvidence } from './evidence.js';
-import { escalate, flagsOf, severityOf } from './outcome.js';
+import { addFlag, escalate, flagsOf, severityOf } from './outcome.js';
 import { round, score, sentimentDetail } from './score.js';
 import type { Scored } from './score.js';
 import type { ClassifierRules } from './types.js';
@@ -105,14 +105,13 @@ export function createClassifier(
     const flags = flagsOf(compiled, scored, thread, complaint, reasons);
     escalate(compiled, scored, { complaint, severity, category, flags }, reasons);
     if (unsupported !== null && rules.unsupportedLanguage === 'escalate') {
-      if (!flags.includes('escalate_human')) {
-        flags.push('escalate_human');
-      }
-      reasons.push({
-        field: 'flag',
-        rule: 'language:unsupported',
-        detail: `escalate_human: no rules for language "${unsupported}"; scored with the ${language.lexicon.language} lexicon, which cannot read it — a person should`,
-      });
+      addFlag(
+        flags,
+        reasons,
+        'escalate_human',
+        'language:unsupported',
+        `no rules for language "${unsupported}"; scored with the ${language.lexicon.language} lexicon, which cannot read it — a person should`,
+      );
     }
 
     return {

@@ -119,7 +119,13 @@ function ratePerHour(count: number, ageMinutes: number): number {
   return (count * 60) / Math.max(MIN_RATE_WINDOW_MINUTES, ageMinutes);
 }
 
-function addFlag(flags: Flag[], reasons: Reason[], flag: Flag, rule: string, detail: string): void {
+export function addFlag(
+  flags: Flag[],
+  reasons: Reason[],
+  flag: Flag,
+  rule: string,
+  detail: string,
+): void {
   if (!flags.includes(flag)) {
     flags.push(flag);
   }

@@ -1,5 +1,9 @@
 import { binaryMetrics, categoryMetrics } from '../metrics.js';
-import type { TrainingRow } from './train.js';
+import type { Classification, ClassifierInput } from '../types.js';
+import { predict } from './predict.js';
+import { train } from './train.js';
+import type { EncodedRows, HyperparameterOverrides, TrainingRow } from './train.js';
+import { withModel } from './with-model.js';
 import { seededRandom } from '../seeded-random.js';
 
 /** What a fitted classifier says about one text, as far as the scores need it. */
@@ -98,6 +102,49 @@ export function crossValidate(
     scores.push(score);
   }
   return scores;
+}
+
+/**
+ * Fits the model on a fold's rows with these settings and classifies a held-out text as `earshot eval --model`
+ * would. `encoded` holds the encoder's vector of every row of `rows`; the same text has the same vector, so a
+ * text finds its vector whichever fold it is in.
+ */
+export function foldTrainer(
+  rows: readonly TrainingRow[],
+  settings: {
+    hyperparameters?: HyperparameterOverrides;
+    builtin?: (input: ClassifierInput) => Classification;
+    encoded?: EncodedRows;
+  },
+): FitFold {
+  const { hyperparameters, builtin, encoded } = settings;
+  const vectorOf = new Map(rows.map((row, i) => [row.text, encoded?.vectors[i]]));
+  const createdAt = new Date(0).toISOString();
+  return (training) => {
+    const model = train(training, {
+      createdAt,
+      hyperparameters,
+      builtin,
+      encoded:
+        encoded === undefined
+          ? undefined
+          : {
+              name: encoded.name,
+              vectors: training.map((row) => vectorOf.get(row.text) ?? new Float32Array()),
+            },
+    });
+    if (builtin === undefined) {
+      return (text) => predict(model, text, { encoding: vectorOf.get(text) });
+    }
+    const classify = withModel(builtin, model);
+    return (text) => classify({ text, source: 'x-mentions', encoding: vectorOf.get(text) });
+  };
+}
+
+/** "mean ± sd" of the values, to `digits` decimals. */
+export function formatMeanAndSd(values: readonly number[], digits = 3): string {
+  const { mean, sd } = meanAndSd(values);
+  return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
 }
 
 /** Mean and sample standard deviation (0 for a single value). */

@@ -1,6 +1,6 @@
+import { withoutUrls } from '../classify/text.js';
 import type { FeatureSettings } from './schema.js';
 
-const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
 // Handles name the brand or a third party, not the problem: "@united" would teach the model airline priors.
 const HANDLE = /(^|[^\w@.])@\w+/g;
 const HASHTAG = /#(\w+)/g;
@@ -72,10 +72,7 @@ function hasTripleLetter(token: string): boolean {
  */
 export function tokenize(text: string): string[] {
   // Each rewrite runs only when its trigger character occurs: tokenizing is most of the cost of a prediction.
-  let clean = text;
-  if (clean.includes('http') || clean.includes('www.')) {
-    clean = clean.replace(URL, ' ');
-  }
+  let clean = withoutUrls(text);
   if (clean.includes('@')) {
     clean = clean.replace(HANDLE, '$1 ');
   }

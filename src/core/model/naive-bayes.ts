@@ -1,3 +1,4 @@
+import { compareStrings } from './vocabulary.js';
 /** Class label → log prior and per-token log likelihoods. */
 export interface NaiveBayes {
   labels: string[];
@@ -17,7 +18,7 @@ export function fitNaiveBayes(
   labels: readonly string[],
   alpha: number,
 ): NaiveBayes {
-  const classes = [...new Set(labels)].sort((a, b) => (a < b ? -1 : 1));
+  const classes = [...new Set(labels)].sort(compareStrings);
   const classIndex = new Map(classes.map((label, i) => [label, i]));
   const docCounts = new Array<number>(classes.length).fill(0);
   const tokenTotals = new Array<number>(classes.length).fill(0);

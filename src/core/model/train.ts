@@ -12,7 +12,7 @@ import type {
   Hyperparameters,
   TrainedModel,
 } from './schema.js';
-import { buildVocabulary, indexVocabulary, toMatrix } from './vocabulary.js';
+import { buildVocabulary, compareStrings, indexVocabulary, toMatrix } from './vocabulary.js';
 
 /** One labeled text. `category` is only learned from complaints. */
 export interface TrainingRow {
@@ -45,7 +45,7 @@ export interface TrainOptions {
 }
 
 /** Chosen by 5-fold cross-validation on labeled airline tweets (scripts/model-cv.ts). */
-export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
+const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   features: { bigrams: true, negationWindow: 3, charNgrams: [3, 5] },
   complaint: {
     minCount: 2,
@@ -86,14 +86,7 @@ function roundAll(values: Iterable<number>): number[] {
   return rounded;
 }
 
-function compareStrings(a: string, b: string): number {
-  if (a === b) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
-}
-
-export function resolveHyperparameters(overrides: HyperparameterOverrides = {}): Hyperparameters {
+function resolveHyperparameters(overrides: HyperparameterOverrides = {}): Hyperparameters {
   return {
     features: { ...DEFAULT_HYPERPARAMETERS.features, ...overrides.features },
     complaint: { ...DEFAULT_HYPERPARAMETERS.complaint, ...overrides.complaint },
@@ -102,7 +95,7 @@ export function resolveHyperparameters(overrides: HyperparameterOverrides = {}):
 }
 
 /** SHA-256 over the rows in input order: the same file gives the same hash, a changed label a different one. */
-export function hashRows(rows: readonly TrainingRow[]): string {
+function hashRows(rows: readonly TrainingRow[]): string {
   const hash = createHash('sha256');
   for (const row of rows) {
     hash.update(JSON.stringify([row.id, row.text, row.complaint, row.category]));

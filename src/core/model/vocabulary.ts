@@ -3,11 +3,11 @@ import type { SparseMatrix } from './linear.js';
 /** Feature → column, for the features kept in a model. */
 export type Vocabulary = ReadonlyMap<string, number>;
 
-function compareStrings(a: string, b: string): number {
+/** Code-unit order, not localeCompare: models and reports must not depend on the machine's ICU data. */
+export function compareStrings(a: string, b: string): number {
   if (a === b) {
     return 0;
   }
-  // Code-unit order, not localeCompare: the model must not depend on the machine's ICU data.
   return a < b ? -1 : 1;
 }
 

@@ -14,6 +14,19 @@ export function Badge(props: { kind?: string; title?: string; children?: Compone
   );
 }
 
+/** A people-queue item's reason, marked while it waits and muted once done. */
+export function PersonReasonBadge(props: { item: { reason: string; doneAt?: string } }) {
+  return h(Badge, { kind: props.item.doneAt === undefined ? 'warn' : 'muted' }, props.item.reason);
+}
+
+/** " · done by ana <time>" for a people-queue item a person finished; nothing while it waits. */
+export function DoneNote(props: { item: { doneAt?: string; doneBy?: string } }) {
+  const { doneAt, doneBy } = props.item;
+  return doneAt === undefined
+    ? null
+    : h('span', { class: 'muted' }, ` · done by ${doneBy ?? 'someone'} ${dateTime(doneAt)}`);
+}
+
 export function SeverityBadge(props: { severity: Severity | null }) {
   if (props.severity === null) {
     return h(Badge, { kind: 'muted' }, '—');

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { JsonBody, SandboxHttpRequest, SandboxHttpResponse } from './http.js';
 
 /** "rating: must be ..." lines, one per issue, naming the field. */
-export function describeIssues(error: z.ZodError): string[] {
+function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     return path === '' ? issue.message : `${path}: ${issue.message}`;

@@ -1,6 +1,15 @@
 import { isXId } from './ids.js';
 import { invalidParameter, type InvalidParameter } from './problems.js';
 
+/** X's error for a query parameter value that is not a post or user id. */
+export function notAnXId(name: string, value: string): InvalidParameter {
+  return invalidParameter(
+    name,
+    value,
+    `The \`${name}\` query parameter value [${value}] does not match ^[0-9]{1,19}$`,
+  );
+}
+
 /**
  * Reads query parameters the way X validates them, collecting every problem so one 400 names them all,
  * with X's message wording (platform-facts §1.8).
@@ -40,13 +49,7 @@ export function createQueryReader(query: URLSearchParams, allowed: readonly stri
         return undefined;
       }
       if (!isXId(value)) {
-        errors.push(
-          invalidParameter(
-            name,
-            value,
-            `The \`${name}\` query parameter value [${value}] does not match ^[0-9]{1,19}$`,
-          ),
-        );
+        errors.push(notAnXId(name, value));
         return undefined;
       }
       return value;

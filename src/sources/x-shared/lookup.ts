@@ -5,7 +5,7 @@ import type { EngagementLookup } from '../types.js';
 import { EXPANSIONS, TWEET_FIELDS, USER_FIELDS, mapXPage, type BrandAccount } from './map.js';
 
 /** X serves at most 100 posts per lookup (GET /2/tweets, spec getPostsByIds). */
-export const X_LOOKUP_MAX_IDS = 100;
+const X_LOOKUP_MAX_IDS = 100;
 
 const ID = /^\d{1,19}$/;
 

@@ -6,8 +6,10 @@ import {
   Badge,
   ClassificationPanel,
   Countdown,
+  DoneNote,
   ErrorNote,
   EscalateForm,
+  PersonReasonBadge,
   PostCard,
   RelabelForm,
   SeverityBadge,
@@ -165,15 +167,9 @@ export function CasePage(props: { id: string; session: SessionInfo }) {
               h(
                 'li',
                 { key: item.id },
-                h(Badge, { kind: item.doneAt === undefined ? 'warn' : 'muted' }, item.reason),
+                h(PersonReasonBadge, { item }),
                 ` since ${dateTime(item.at)}`,
-                item.doneAt === undefined
-                  ? null
-                  : h(
-                      'span',
-                      { class: 'muted' },
-                      ` · done by ${item.doneBy ?? 'someone'} ${dateTime(item.doneAt)}`,
-                    ),
+                h(DoneNote, { item }),
               ),
             ),
           ),

@@ -1,7 +1,7 @@
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PersonItem } from '../../../store/people-queue.js';
-import { Badge, ErrorNote, PostCard, SeverityBadge } from '../components.js';
+import { DoneNote, ErrorNote, PersonReasonBadge, PostCard, SeverityBadge } from '../components.js';
 import { api, messageOf, type SessionInfo } from '../lib/api.js';
 import { dateTime, percent } from '../lib/format.js';
 import { Link } from '../lib/router.js';
@@ -141,7 +141,7 @@ export function PeoplePage(props: { version: number; session: SessionInfo }) {
           h(
             'header',
             { class: 'detail-head' },
-            h(Badge, { kind: item.doneAt === undefined ? 'warn' : 'muted' }, item.reason),
+            h(PersonReasonBadge, { item }),
             h(
               'span',
               null,
@@ -149,13 +149,7 @@ export function PeoplePage(props: { version: number; session: SessionInfo }) {
                 (item.reason.startsWith('blocked-') ? 'A reply was blocked before posting' : ''),
             ),
             h('span', { class: 'muted' }, ` · ${dateTime(item.at)}`),
-            item.doneAt === undefined
-              ? null
-              : h(
-                  'span',
-                  { class: 'muted' },
-                  ` · done by ${item.doneBy ?? 'someone'} ${dateTime(item.doneAt)}`,
-                ),
+            h(DoneNote, { item }),
             h(
               Link,
               { href: `/cases/${encodeURIComponent(item.caseId)}`, class: 'push-right' },

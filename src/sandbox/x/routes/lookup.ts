@@ -1,6 +1,6 @@
 import { isXId } from '../ids.js';
 import { jsonResponse } from '../http.js';
-import { createQueryReader } from '../params.js';
+import { createQueryReader, notAnXId } from '../params.js';
 import { invalidParameter, resourceNotFound, type Problem } from '../problems.js';
 import { renderPosts } from '../render.js';
 import type { SandboxPost } from '../state.js';
@@ -8,7 +8,7 @@ import type { Endpoint } from './endpoint.js';
 import { badRequest, POST_FIELD_PARAMS, readRenderOptions } from './timeline.js';
 
 /** X answers at most 100 ids per lookup (spec getPostsByIds: minItems 1, maxItems 100). */
-export const LOOKUP_MAX_IDS = 100;
+const LOOKUP_MAX_IDS = 100;
 
 const PARAMS = ['ids', ...POST_FIELD_PARAMS];
 
@@ -40,14 +40,8 @@ export const lookupEndpoint: Endpoint = {
       );
     }
     for (const id of ids) {
-      if (ids.length > 0 && !isXId(id)) {
-        reader.errors.push(
-          invalidParameter(
-            'ids',
-            id,
-            `The \`ids\` query parameter value [${id}] does not match ^[0-9]{1,19}$`,
-          ),
-        );
+      if (!isXId(id)) {
+        reader.errors.push(notAnXId('ids', id));
       }
     }
     const options = readRenderOptions(reader);
