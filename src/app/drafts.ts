@@ -128,6 +128,10 @@ export function createDraftService(ctx: AppContext): DraftService {
       requireApprover(actor);
       await pendingOrThrow(id);
       const approved = await decidePending(id, actor, { status: 'approved', automated: false });
+      await audit(approved, { outcome: 'approved', reason: 'draft-approved', actor: actor.name });
+      // Queued before the siblings are touched, so a failure while superseding them cannot hold back the reply
+      // a person just approved.
+      await enqueueSend(ctx, approved);
       for (const other of await ctx.drafts.forCase(approved.caseId)) {
         if (
           other.id === id ||
@@ -136,10 +140,17 @@ export function createDraftService(ctx: AppContext): DraftService {
         ) {
           continue;
         }
+        // A sibling someone else decided meanwhile stays as they left it; any other failure (Redis) reaches the
+        // caller instead of leaving a second reply silently waiting.
         const superseded = await decidePending(other.id, actor, {
           status: 'superseded',
           note: `superseded by ${id}`,
-        }).catch(() => null);
+        }).catch((error: unknown) => {
+          if (error instanceof DraftActionError && error.code === 'not-pending') {
+            return null;
+          }
+          throw error;
+        });
         if (superseded !== null) {
           await audit(superseded, {
             outcome: 'skipped',
@@ -148,8 +159,6 @@ export function createDraftService(ctx: AppContext): DraftService {
           });
         }
       }
-      await audit(approved, { outcome: 'approved', reason: 'draft-approved', actor: actor.name });
-      await enqueueSend(ctx, approved);
       return approved;
     },
 

@@ -106,6 +106,27 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     ]);
   });
 
+  it('approving one of two waiting replies supersedes the other on that channel only, and posts once', async () => {
+    harness = await startHarness();
+    const { postId, pending } = await startWithP1Draft(harness);
+    const original = pending as DraftRecord;
+    const drafts = harness.app.context.drafts;
+    await drafts.create({ ...original, id: 'second-public', text: 'We are sorry, looking now.' });
+    await drafts.create({ ...original, id: 'private-dm', channel: 'dm' });
+
+    await harness.app.drafts.approve(original.id, ana);
+    await harness.app.drain();
+
+    expect((await drafts.get('second-public'))?.status).toBe('superseded');
+    expect((await drafts.get('second-public'))?.note).toBe(`superseded by ${original.id}`);
+    expect((await drafts.get('private-dm'))?.status).toBe('pending_approval');
+    expect((await harness.brandPosts()).map((post) => post.text)).toEqual([original.text]);
+    const audit = await harness.app.context.audit.forCase(`x-${postId}`);
+    expect(
+      audit.filter((record) => record.reason === 'draft-superseded').map((record) => record.detail),
+    ).toEqual(['draft second-public']);
+  });
+
   it('refuses approval from a viewer', async () => {
     harness = await startHarness();
     const { pending } = await startWithP1Draft(harness);
