@@ -460,6 +460,10 @@ export function createApp(deps: AppDeps): App {
       if (moved > 0) {
         logger.info({ moved }, 'Moved queued replies from the single send queue to one per budget');
       }
+      const indexed = await context.people.indexByCase();
+      if (indexed > 0) {
+        logger.info({ indexed }, 'Indexed people-queue items by case');
+      }
       startWorkers();
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     },

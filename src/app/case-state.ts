@@ -42,9 +42,6 @@ export const CASE_TRANSITIONS = {
 /** Entering one of these settles the case, so its people-queue items are marked done. */
 const SETTLING_STATES: ReadonlySet<CaseState> = new Set(['resolved', 'closed', 'invalid']);
 
-/** How many waiting people-queue items are read to find a case's own; the queue is far smaller. */
-const OPEN_ITEMS_SCAN = 10_000;
-
 /** The states a person may move a case to from `from`, in life-cycle order. */
 export function nextStates(from: CaseState): readonly CaseState[] {
   return CASE_TRANSITIONS[from];
@@ -185,9 +182,8 @@ export async function changeCaseState(
   const peopleDone: string[] = [];
   const draftsSuperseded: string[] = [];
   if (SETTLING_STATES.has(to)) {
-    const waiting = await deps.people.list(OPEN_ITEMS_SCAN);
-    for (const item of waiting) {
-      if (item.caseId === caseId && (await deps.people.done(item.id, by, now)) !== null) {
+    for (const item of await deps.people.forCase(caseId)) {
+      if (item.doneAt === undefined && (await deps.people.done(item.id, by, now)) !== null) {
         peopleDone.push(item.id);
       }
     }

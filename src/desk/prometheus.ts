@@ -107,7 +107,7 @@ export function createPrometheus(options: PrometheusOptions): PrometheusExporter
     help: 'Items waiting in the people queue (escalations, keyword hits, unclear outcomes)',
     registers: [registry],
     async collect() {
-      this.set((await ctx.people.list(10_000)).length);
+      this.set(await ctx.people.countOpen());
     },
   });
   new Gauge({

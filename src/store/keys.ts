@@ -17,6 +17,9 @@ export function redisKeys(prefix: string) {
     // `-done` cannot clash with an item key (`needs-person:<id>`).
     needsPersonDone: () => `${prefix}:needs-person-done`,
     needsPersonItem: (itemId: string) => `${prefix}:needs-person:${itemId}`,
+    // Ids of a case's people-queue items, open and done (`needs-person-case:` cannot clash with an item key).
+    needsPersonCase: (caseId: string) => `${prefix}:needs-person-case:${caseId}`,
+    needsPersonCaseIndexed: () => `${prefix}:needs-person-case-indexed`,
     labels: () => `${prefix}:labels`,
     draft: (id: string) => `${prefix}:draft:${id}`,
     caseDrafts: (caseId: string) => `${prefix}:case:${caseId}:drafts`,

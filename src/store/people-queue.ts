@@ -60,6 +60,13 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 return 1
 `;
 
+// Items read per round trip while indexing an earlier version's queue.
+const INDEX_BATCH = 500;
+
+function compareIds(a: PersonItem, b: PersonItem): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 function parseItems(raw: ReadonlyArray<string | null>): PersonItem[] {
   return raw
     .filter((item): item is string => item !== null)
@@ -99,7 +106,11 @@ export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
       if (stored !== 'OK') {
         return false;
       }
-      await redis.zadd(openIndex, Date.parse(item.at), item.id);
+      await redis
+        .multi()
+        .zadd(openIndex, Date.parse(item.at), item.id)
+        .sadd(keys.needsPersonCase(item.caseId), item.id)
+        .exec();
       return true;
     },
 
@@ -131,6 +142,48 @@ export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
           ? await redis.zrevrange(doneIndex, 0, limit - 1)
           : await redis.zrange(openIndex, 0, limit - 1);
       return read(ids);
+    },
+
+    /** How many items wait for a person. */
+    countOpen: () => redis.zcard(openIndex),
+
+    /** A case's items: the waiting ones oldest first, then the done ones most recently done first. */
+    async forCase(caseId: string): Promise<PersonItem[]> {
+      const items = await read(await redis.smembers(keys.needsPersonCase(caseId)));
+      const waiting = items
+        .filter((item) => item.doneAt === undefined)
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || compareIds(a, b));
+      const done = items
+        .filter((item) => item.doneAt !== undefined)
+        .sort(
+          (a, b) => Date.parse(b.doneAt ?? '') - Date.parse(a.doneAt ?? '') || compareIds(a, b),
+        );
+      return [...waiting, ...done];
+    },
+
+    /**
+     * Builds the per-case index for items stored by a version without it (once; later starts skip it).
+     * Returns how many items it indexed.
+     */
+    async indexByCase(): Promise<number> {
+      if ((await redis.exists(keys.needsPersonCaseIndexed())) === 1) {
+        return 0;
+      }
+      let indexed = 0;
+      for (const index of [openIndex, doneIndex]) {
+        const ids = await redis.zrange(index, 0, -1);
+        for (let start = 0; start < ids.length; start += INDEX_BATCH) {
+          const items = await read(ids.slice(start, start + INDEX_BATCH));
+          const tx = redis.multi();
+          for (const item of items) {
+            tx.sadd(keys.needsPersonCase(item.caseId), item.id);
+          }
+          await tx.exec();
+          indexed += items.length;
+        }
+      }
+      await redis.set(keys.needsPersonCaseIndexed(), '1');
+      return indexed;
     },
 
     /**

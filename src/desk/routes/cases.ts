@@ -291,11 +291,7 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
   server.get('/api/cases/:id', async (request) => {
     const { id } = parseRequest(CaseParams, request.params, 'params');
     const facts = await factsOrThrow(id);
-    const [drafts, waiting, done] = await Promise.all([
-      ctx.drafts.forCase(id),
-      ctx.people.list(1000),
-      ctx.people.list(1000, { open: false }),
-    ]);
+    const [drafts, people] = await Promise.all([ctx.drafts.forCase(id), ctx.people.forCase(id)]);
     const data: CaseDetail = {
       case: caseSummary(facts),
       mentions: facts.mentions.map((stored) => ({
@@ -307,7 +303,7 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
       })),
       drafts,
       audit: facts.audit,
-      people: [...waiting, ...done].filter((item) => item.caseId === id),
+      people,
       label: facts.label,
       nextStates: [...nextStates(facts.record.state)],
     };
