@@ -10,6 +10,7 @@ import {
 } from '../core/engagement-watch.js';
 import { classifierInputOf } from '../core/classifier-input.js';
 import { responseDeadlineFor, type PolicyDecision } from '../core/policy/index.js';
+import type { Job } from 'bullmq';
 import type { AuditRecord, Classification, Severity } from '../core/types.js';
 import { PlatformRateLimited } from '../errors.js';
 import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
@@ -17,6 +18,7 @@ import type { EngagementLookup } from '../sources/types.js';
 import { formatAuditLine } from '../store/audit-log.js';
 import { parseMentionKey, type CaseRecord } from '../store/cases.js';
 import type { StoredMention } from '../store/mentions.js';
+import { draftIds, type DraftRecord } from '../store/drafts.js';
 import type { AppContext } from './context.js';
 import { requestPage } from './notify.js';
 import { budgetFor } from './send-draft.js';
@@ -219,7 +221,7 @@ async function raiseIfSpreading(
     formatAuditLine(entry),
   );
 
-  await raiseDrafts(ctx, candidate.caseId, to, answered ? null : due, now);
+  await raiseDrafts(ctx, candidate.caseId, from, to, answered ? null : due, now);
   if (owesResponse && ctx.policy.notify.pageImmediately.includes(to)) {
     await requestPage(ctx, {
       mention,
@@ -241,11 +243,15 @@ async function raiseIfSpreading(
 
 /**
  * The case's drafts that have not gone out take the new severity; those waiting for a person also take the
- * earlier deadline (the inbox sorts by it, the watchdog warns by it); queued sends move up the send queue.
+ * earlier deadline (the inbox sorts by it, the watchdog warns by it); queued sends move up the send queue, and a
+ * send held for quiet hours goes now when the new severity is exempt from them. An automated reply still queued
+ * goes back to a person when the new severity must be approved and allows no automated acknowledgment (P0 by
+ * default: a person is paged and answers).
  */
 async function raiseDrafts(
   ctx: AppContext,
   caseId: string,
+  from: Severity,
   to: Severity,
   due: Date | null,
   now: Date,
@@ -257,7 +263,16 @@ async function raiseDrafts(
       : new Date(
           Math.max(now.getTime(), due.getTime() - ctx.policy.notify.minutesBefore * 60_000),
         ).toISOString();
+  const { approval, safeAck, quietHours } = ctx.policy;
+  const personAnswers =
+    approval.severities.includes(to) && !(safeAck.enabled && safeAck.severities.includes(to));
+  const quietExempt = (quietHours?.exceptSeverities ?? []).includes(to);
   for (const draft of await ctx.drafts.forCase(caseId)) {
+    const queued = draft.status === 'approved' ? await queuedSendOf(ctx, draft) : null;
+    if (personAnswers && draft.automated && queued !== null) {
+      await returnToPerson(ctx, draft, queued, { from, to, deadline: dueIso, notifyAt: warnAt });
+      continue;
+    }
     const updated = await ctx.drafts.update(draft.id, (current) => {
       if (current.status !== 'pending_approval' && current.status !== 'approved') {
         return null;
@@ -272,14 +287,90 @@ async function raiseDrafts(
         notifyAt: earlierTime(current.notifyAt, warnAt),
       };
     });
-    if (updated?.status !== 'approved') {
+    if (updated?.status !== 'approved' || queued === null) {
       continue;
     }
-    const job = await ctx.queues.send[budgetFor(updated)].getJob(jobIds.send(updated.id));
-    const state = await job?.getState();
     // BullMQ re-ranks waiting and prioritized jobs, and stores the priority a delayed job takes when it is due.
-    if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
-      await job.changePriority({ priority: SEVERITY_PRIORITY[to] });
+    await queued.changePriority({ priority: SEVERITY_PRIORITY[to] });
+    if (quietExempt && (await queued.getState()) === 'delayed') {
+      await queued.promote();
     }
   }
+}
+
+/** The draft's send job while it has not started (waiting, prioritized or delayed), else null. */
+async function queuedSendOf(ctx: AppContext, draft: DraftRecord): Promise<Job | null> {
+  const job = await ctx.queues.send[budgetFor(draft)].getJob(jobIds.send(draft.id));
+  const state = await job?.getState();
+  return job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')
+    ? job
+    : null;
+}
+
+/**
+ * Replaces a queued automated reply by the same text waiting for a person's approval. The new draft is written
+ * first and the old one superseded by compare-and-set, so a run killed in between does the rest next time, and
+ * a reply that went out meanwhile leaves the new draft superseded instead of waiting to be sent twice.
+ */
+async function returnToPerson(
+  ctx: AppContext,
+  draft: DraftRecord,
+  queued: Job,
+  raise: { from: Severity; to: Severity; deadline: string | null; notifyAt: string | null },
+): Promise<void> {
+  const now = ctx.now().toISOString();
+  const pending: DraftRecord = {
+    ...draft,
+    id: draftIds.raised(draft.id),
+    automated: false,
+    status: 'pending_approval',
+    severity: raise.to,
+    approvalReasons: [`severity-${raise.to.toLowerCase()}`],
+    createdAt: now,
+    createdBy: 'earshot',
+    decidedAt: null,
+    decidedBy: null,
+    note: `held back from automatic sending: raised ${raise.from} → ${raise.to}`,
+    deadline: earlierTime(draft.deadline, raise.deadline),
+    notifyAt: raise.notifyAt ?? draft.notifyAt,
+    // The case's one automated acknowledgment was this reply: a person answers instead.
+    safeAckAt: null,
+    notifiedAt: null,
+    breachNotifiedAt: null,
+  };
+  await ctx.drafts.create(pending);
+  const superseded = await ctx.drafts.update(draft.id, (current) =>
+    current.status === 'approved'
+      ? { ...current, status: 'superseded', note: `returned to a person as ${pending.id}` }
+      : null,
+  );
+  if (superseded === null) {
+    await ctx.drafts.update(pending.id, (current) =>
+      current.status === 'pending_approval'
+        ? { ...current, status: 'superseded', note: `${draft.id} went out first` }
+        : null,
+    );
+    return;
+  }
+  // The job would find its draft superseded and send nothing; removing it keeps the queue honest. A job that
+  // started meanwhile is locked and finishes on its own.
+  await queued.remove().catch(() => undefined);
+  const entry: AuditRecord = {
+    at: now,
+    caseId: draft.caseId,
+    source: draft.source,
+    mentionId: draft.mentionId,
+    outcome: 'drafted',
+    reason: 'severity-raised-needs-approval',
+    actor: 'earshot',
+    ruleId: draft.ruleId,
+    ruleVersion: draft.ruleVersion,
+    classifierVersion: draft.classifierVersion,
+    severity: raise.to,
+    category: draft.category,
+    text: draft.text,
+    detail: `automated reply ${draft.id} held back (${raise.from} → ${raise.to}); waits for approval as ${pending.id}`,
+  };
+  await ctx.audit.append(entry);
+  ctx.logger.info({ caseId: draft.caseId, draftId: pending.id }, formatAuditLine(entry));
 }

@@ -70,6 +70,8 @@ export const draftIds = {
   safeAck: (platform: string, mentionId: string) => `safeack-${platform}-${idPart(mentionId)}`,
   handoff: (platform: string, mentionId: string) => `handoff-${platform}-${idPart(mentionId)}`,
   dm: (platform: string, mentionId: string) => `dm-${platform}-${idPart(mentionId)}`,
+  /** A queued automated reply handed back to a person after its case was raised (engagement watch). */
+  raised: (draftId: string) => `raised-${draftId}`,
 };
 
 /** Writes the draft only if nobody changed it since we read it; keeps the pending index in step. */

@@ -69,7 +69,11 @@ export interface Harness {
     author?: Record<string, unknown>,
     extra?: Record<string, unknown>,
   ): Promise<string>;
-  post(text: string, author?: Record<string, unknown>): Promise<string>;
+  post(
+    text: string,
+    author?: Record<string, unknown>,
+    extra?: Record<string, unknown>,
+  ): Promise<string>;
   /** Sets a post's reposts and likes in the sandbox, as if people had shared it since it was polled. */
   setMetrics(
     postId: string,
@@ -203,8 +207,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     newApp,
     mention: (text, author = { username: 'sam', name: 'Sam Rivera' }, extra = {}) =>
       adminPost(sandbox, '/__sandbox/x/mentions', { text, author, lang: 'en', ...extra }),
-    post: (text, author = { username: 'kim', name: 'Kim' }) =>
-      adminPost(sandbox, '/__sandbox/x/posts', { text, author, lang: 'en' }),
+    post: (text, author = { username: 'kim', name: 'Kim' }, extra = {}) =>
+      adminPost(sandbox, '/__sandbox/x/posts', { text, author, lang: 'en', ...extra }),
     async setMetrics(postId, metrics) {
       const response = await fetch(`${sandbox.url}/__sandbox/x/posts/${postId}/metrics`, {
         method: 'POST',

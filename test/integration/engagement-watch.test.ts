@@ -29,6 +29,21 @@ interface Delivered {
   data: { id: string; kind: string; caseId: string; severity: string | null; deadline: string };
 }
 
+/** Polls `read` every 20 ms for up to 5 s until it gives a value. */
+async function waitFor<T>(read: () => Promise<T | undefined | null>): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== null) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('waited 5 s in vain');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function lookups(h: Harness): Array<{ ids: string | undefined; status: number }> {
   return h.sandbox
     .requests()
@@ -116,37 +131,104 @@ describe('the engagement watch', () => {
     expect(audit.filter((record) => record.outcome === 'stored')).toHaveLength(1);
   });
 
-  it('moves the deadline of an unanswered case and its queued reply up the send queue', async () => {
+  it('hands a queued automated reply back to a person when the case is raised to P0, and moves its deadline', async () => {
     let now = Date.parse('2026-11-23T10:00:00.000Z');
     harness = await startHarness({ clock: () => now });
     await harness.app.start({ schedule: false });
     await harness.app.pause('test', 'hold the acknowledgment');
     const postId = await harness.mention('@acme my package is 5 days late');
+    const caseId = `x-${postId}`;
     now += MINUTE;
     await harness.app.pollOnce('x-mentions');
     await harness.app.drain();
-    const [draft] = await harness.app.context.drafts.forCase(`x-${postId}`);
-    const queuedBefore = await harness.app.context.queues.send['x:post'].getJob(
-      jobIds.send(draft?.id ?? ''),
-    );
+    const [draft] = await harness.app.context.drafts.forCase(caseId);
+    const sendQueue = harness.app.context.queues.send['x:post'];
+    const stateBefore = await (await sendQueue.getJob(jobIds.send(draft?.id ?? '')))?.getState();
 
     now += 39 * MINUTE;
     await harness.setMetrics(postId, { retweet_count: 60 });
     const report = await harness.app.engagementWatchOnce();
+    await harness.app.resume('test');
+    await harness.app.drain();
+    const postsBeforeApproval = await harness.brandPosts();
 
-    expect(report.raised).toEqual([{ caseId: `x-${postId}`, from: 'P2', to: 'P0' }]);
-    expect(queuedBefore?.priority).toBe(3);
-    const queued = await harness.app.context.queues.send['x:post'].getJob(
-      jobIds.send(draft?.id ?? ''),
-    );
-    expect(queued?.priority).toBe(1);
-    expect((await harness.app.context.drafts.get(draft?.id ?? ''))?.severity).toBe('P0');
+    expect(report.raised).toEqual([{ caseId, from: 'P2', to: 'P0' }]);
+    expect(draft).toMatchObject({ status: 'approved', automated: true });
+    expect(stateBefore).toBe('prioritized');
+    expect(await sendQueue.getJob(jobIds.send(draft?.id ?? ''))).toBeUndefined();
+    expect(postsBeforeApproval).toEqual([]);
+    expect(await harness.app.context.drafts.get(draft?.id ?? '')).toMatchObject({
+      status: 'superseded',
+      note: `returned to a person as raised-${draft?.id}`,
+    });
+    const pending = await harness.app.context.drafts.get(`raised-${draft?.id}`);
+    expect(pending).toMatchObject({
+      status: 'pending_approval',
+      automated: false,
+      severity: 'P0',
+      text: draft?.text,
+      approvalReasons: ['severity-p0'],
+      // P0 is due 15 minutes after the spread was seen (10:40), earlier than the 60-minute acknowledgment.
+      deadline: '2026-11-23T10:55:00.000Z',
+      safeAckAt: null,
+    });
     const decision = (await harness.app.context.mentions.get('x-mentions', postId))
       ?.decision as PolicyDecision;
-    // P0 is due 15 minutes after the spread was seen (10:40), earlier than the 60-minute acknowledgment.
     expect(decision.responseDeadline).toBe('2026-11-23T10:55:00.000Z');
     expect(decision.deadline).toBe('2026-11-23T10:55:00.000Z');
     expect(decision.acknowledgeBy).toBe('2026-11-23T11:00:00.000Z');
+    const audit = await harness.app.context.audit.forCase(caseId);
+    expect(audit.filter((record) => record.reason === 'severity-raised-needs-approval')).toEqual([
+      expect.objectContaining({ outcome: 'drafted', severity: 'P0', text: draft?.text }),
+    ]);
+
+    await harness.app.drafts.approve(`raised-${draft?.id}`, { name: 'ana', role: 'approver' });
+    await harness.app.drain();
+    expect((await harness.brandPosts()).map((post) => post.text)).toEqual([draft?.text]);
+  });
+
+  it('sends an acknowledgment held for quiet hours at once when a fast-growing thread raises it to P1', async () => {
+    let now = Date.parse('2026-11-23T23:00:00.000Z');
+    harness = await startHarness({
+      clock: () => now,
+      policy: (p) => ({
+        ...p,
+        quietHours: { from: '22:00', to: '07:00', exceptSeverities: ['P0', 'P1'] },
+      }),
+    });
+    await harness.app.start({ schedule: false });
+    const postId = await harness.mention('@acme my package is 5 days late');
+    const caseId = `x-${postId}`;
+    now += MINUTE;
+    await harness.app.pollOnce('x-mentions');
+    const sendQueue = harness.app.context.queues.send['x:post'];
+    // drain() would wait for the held reply itself: wait until triage has queued it instead.
+    const heldBefore = await waitFor(() => sendQueue.getJob(jobIds.send(`ack-x-${postId}`)));
+    const stateBefore = await heldBefore.getState();
+    const draft = await harness.app.context.drafts.get(`ack-x-${postId}`);
+
+    now += 39 * MINUTE;
+    for (let i = 0; i < 12; i += 1) {
+      await harness.post(
+        `@sam same here ${i}`,
+        { username: `r${i}`, name: `R ${i}` },
+        {
+          in_reply_to_tweet_id: postId,
+          conversation_id: postId,
+        },
+      );
+    }
+    const report = await harness.app.engagementWatchOnce();
+    await harness.app.drain();
+
+    expect(stateBefore).toBe('delayed');
+    expect(report.raised).toEqual([{ caseId, from: 'P2', to: 'P1' }]);
+    expect((await harness.brandPosts()).map((post) => post.text)).toEqual([draft?.text]);
+    expect(await harness.app.context.drafts.get(draft?.id ?? '')).toMatchObject({
+      status: 'sent',
+      severity: 'P1',
+      automated: true,
+    });
   });
 
   it('looks up open X complaints of the last 24 hours only, search hits included', async () => {
