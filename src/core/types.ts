@@ -150,15 +150,19 @@ export interface Draft {
   limit: number;
 }
 
-export type CaseState =
-  | 'new'
-  | 'acknowledged'
-  | 'waiting_on_customer'
-  | 'escalated'
-  | 'resolved'
-  | 'closed'
-  | 'merged'
-  | 'invalid';
+/** A case's states, in life-cycle order. */
+export const CASE_STATES = [
+  'new',
+  'acknowledged',
+  'waiting_on_customer',
+  'escalated',
+  'resolved',
+  'closed',
+  'merged',
+  'invalid',
+] as const;
+
+export type CaseState = (typeof CASE_STATES)[number];
 
 export type AuditOutcome =
   | 'stored'

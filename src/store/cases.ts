@@ -18,12 +18,12 @@ export interface CaseRecord {
 
 const SET_STATE = `
 local current = redis.call('HGET', KEYS[1], 'state')
-if ARGV[3] ~= '' and current ~= ARGV[3] then return {current or '', 0} end
-if current == ARGV[1] then return {current or '', 0} end
+if ARGV[3] ~= '' and current ~= ARGV[3] then return current or '' end
+if current == ARGV[1] then return current or '' end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[1] == 'resolved' then redis.call('HSET', KEYS[1], 'resolvedAt', ARGV[2]) end
 if ARGV[1] == 'new' then redis.call('HDEL', KEYS[1], 'resolvedAt') end
-return {current or '', 1}`;
+return current or ''`;
 
 /** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
 /** How a case lists its mentions (`mentionKeys`): `source:id`. */
@@ -164,15 +164,15 @@ export function createCaseStore(redis: Redis, keys: RedisKeys) {
       now: Date,
       options: { from?: CaseState } = {},
     ): Promise<CaseState | null> {
-      const result = (await redis.eval(
+      const previous = (await redis.eval(
         SET_STATE,
         1,
         keys.case(caseId),
         state,
         now.toISOString(),
         options.from ?? '',
-      )) as [string, number];
-      return result[0] === '' ? null : (result[0] as CaseState);
+      )) as string;
+      return previous === '' ? null : (previous as CaseState);
     },
 
     /** Cases first seen at or after `since`, newest first. */

@@ -15,6 +15,7 @@ import {
 } from '../../app/report.js';
 import { SOURCES } from '../../core/policy/types.js';
 import {
+  CASE_STATES,
   SEVERITIES,
   type Action,
   type AuditRecord,
@@ -28,17 +29,6 @@ import type { DraftRecord } from '../../store/drafts.js';
 import type { PersonItem } from '../../store/people-queue.js';
 import { actorOf } from '../auth.js';
 import { ApiError, parseRequest } from '../http.js';
-
-const CASE_STATES = [
-  'new',
-  'acknowledged',
-  'waiting_on_customer',
-  'escalated',
-  'resolved',
-  'closed',
-  'merged',
-  'invalid',
-] as const satisfies readonly CaseState[];
 
 /** `<platform>-<conversation or review id>`; store review ids bring ':' and base64 characters. */
 const caseId = z

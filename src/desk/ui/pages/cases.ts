@@ -5,19 +5,9 @@ import { Badge, ErrorNote, SeverityBadge, useSettings } from '../components.js';
 import { api, messageOf, query } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { Link, navigate } from '../lib/router.js';
+import { SOURCES } from '../../../core/policy/types.js';
+import { CASE_STATES, SEVERITIES } from '../../../core/types.js';
 
-const STATES = [
-  'new',
-  'acknowledged',
-  'waiting_on_customer',
-  'escalated',
-  'resolved',
-  'closed',
-  'merged',
-  'invalid',
-];
-const SOURCES = ['x-mentions', 'x-search', 'app-store', 'google-play'];
-const SEVERITIES = ['P0', 'P1', 'P2', 'P3'];
 const FILTERS = ['q', 'state', 'source', 'category', 'severity', 'from', 'to'] as const;
 
 type Filter = (typeof FILTERS)[number];
@@ -121,7 +111,12 @@ export function CasesPage(props: { search: URLSearchParams }) {
           onInput: (event: Event) => set('q')((event.currentTarget as HTMLInputElement).value),
         }),
       ),
-      h(Select, { label: 'State', value: filters.state, options: STATES, onChange: set('state') }),
+      h(Select, {
+        label: 'State',
+        value: filters.state,
+        options: CASE_STATES,
+        onChange: set('state'),
+      }),
       h(Select, {
         label: 'Source',
         value: filters.source,
