@@ -272,6 +272,7 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
     watchdogEveryMs: config.watchdogIntervalMs,
     engagementLookup: x?.engagementLookup ?? null,
     engagementWatchEveryMs: config.engagementWatchIntervalMs,
+    engagementWatchRequests: config.engagementWatchMaxRequests,
     deskBaseUrl: config.deskBaseUrl,
     privacyUrlConfigured: config.privacyPolicyUrl !== null,
     dmResponders: platforms.flatMap((platform) => platform.dmResponders),

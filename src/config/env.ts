@@ -63,6 +63,7 @@ export const Env = z
     ENGAGEMENT_WATCH_INTERVAL_MS: intIn(0, 86_400_000)
       .refine((ms) => ms === 0 || ms >= 1000, { error: 'must be 0 (off) or at least 1000' })
       .default(300_000),
+    ENGAGEMENT_WATCH_MAX_REQUESTS: intIn(1, 9).default(5),
     HOST: z.string().min(1).default('127.0.0.1'),
     DESK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     DESK_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
@@ -150,6 +151,8 @@ export interface Config {
   watchdogIntervalMs: number;
   /** How often the engagement watch re-reads X counts of open complaints of the last 24 h; 0 is off. */
   engagementWatchIntervalMs: number;
+  /** Post lookups (of up to 100 posts) per engagement-watch run. */
+  engagementWatchMaxRequests: number;
   /** Address the desk and API listen on. */
   host: string;
   deskBaseUrl: string;
@@ -307,6 +310,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Readonl
     jitterMs: env.REPLY_JITTER_MS ?? (mode === 'live' ? 20_000 : 0),
     watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
     engagementWatchIntervalMs: env.ENGAGEMENT_WATCH_INTERVAL_MS,
+    engagementWatchMaxRequests: env.ENGAGEMENT_WATCH_MAX_REQUESTS,
     host: env.HOST,
     deskBaseUrl: env.DESK_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
     desk: { metricsToken: env.DESK_METRICS_TOKEN ?? null, bullBoard: env.DESK_BULL_BOARD },

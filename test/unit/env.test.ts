@@ -15,6 +15,7 @@ describe('parseConfig', () => {
       demoTraffic: true,
       dryRun: false,
       engagementWatchIntervalMs: 300_000,
+      engagementWatchMaxRequests: 5,
       x: { credentials: null, pollIntervalMs: 3000, searchQueries: [] },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -58,15 +59,17 @@ describe('parseConfig', () => {
   });
 
   it.each`
-    key                               | value                 | expected
-    ${'PORT'}                         | ${'abc'}              | ${'Invalid configuration: PORT must be a whole number (got "abc")'}
-    ${'PORT'}                         | ${'70000'}            | ${'Invalid configuration: PORT must be at most 65535 (got "70000")'}
-    ${'REDIS_URL'}                    | ${'http://localhost'} | ${'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (got "http://localhost")'}
-    ${'EARSHOT_PREFIX'}               | ${'a:b'}              | ${'Invalid configuration: EARSHOT_PREFIX must be 1–40 letters, digits, _ or - (no ":") (got "a:b")'}
-    ${'DEMO_TRAFFIC'}                 | ${'maybe'}            | ${'Invalid configuration: DEMO_TRAFFIC must be one of on/off, true/false, 1/0, yes/no (got "maybe")'}
-    ${'X_POLL_INTERVAL_MS'}           | ${'10'}               | ${'Invalid configuration: X_POLL_INTERVAL_MS must be at least 1000 (got "10")'}
-    ${'X_BRAND_HANDLE'}               | ${'not a handle!'}    | ${'Invalid configuration: X_BRAND_HANDLE must be an X handle: 1–15 letters, digits or _ (got "not a handle!")'}
-    ${'ENGAGEMENT_WATCH_INTERVAL_MS'} | ${'500'}              | ${'Invalid configuration: ENGAGEMENT_WATCH_INTERVAL_MS must be 0 (off) or at least 1000 (got "500")'}
+    key                                | value                 | expected
+    ${'PORT'}                          | ${'abc'}              | ${'Invalid configuration: PORT must be a whole number (got "abc")'}
+    ${'PORT'}                          | ${'70000'}            | ${'Invalid configuration: PORT must be at most 65535 (got "70000")'}
+    ${'REDIS_URL'}                     | ${'http://localhost'} | ${'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (got "http://localhost")'}
+    ${'EARSHOT_PREFIX'}                | ${'a:b'}              | ${'Invalid configuration: EARSHOT_PREFIX must be 1–40 letters, digits, _ or - (no ":") (got "a:b")'}
+    ${'DEMO_TRAFFIC'}                  | ${'maybe'}            | ${'Invalid configuration: DEMO_TRAFFIC must be one of on/off, true/false, 1/0, yes/no (got "maybe")'}
+    ${'X_POLL_INTERVAL_MS'}            | ${'10'}               | ${'Invalid configuration: X_POLL_INTERVAL_MS must be at least 1000 (got "10")'}
+    ${'X_BRAND_HANDLE'}                | ${'not a handle!'}    | ${'Invalid configuration: X_BRAND_HANDLE must be an X handle: 1–15 letters, digits or _ (got "not a handle!")'}
+    ${'ENGAGEMENT_WATCH_INTERVAL_MS'}  | ${'500'}              | ${'Invalid configuration: ENGAGEMENT_WATCH_INTERVAL_MS must be 0 (off) or at least 1000 (got "500")'}
+    ${'ENGAGEMENT_WATCH_MAX_REQUESTS'} | ${'0'}                | ${'Invalid configuration: ENGAGEMENT_WATCH_MAX_REQUESTS must be at least 1 (got "0")'}
+    ${'ENGAGEMENT_WATCH_MAX_REQUESTS'} | ${'10'}               | ${'Invalid configuration: ENGAGEMENT_WATCH_MAX_REQUESTS must be at most 9 (got "10")'}
   `('rejects $key=$value with one line naming the key', ({ key, value, expected }) => {
     const attempt = () => parseConfig({ [key]: value });
 
@@ -78,6 +81,10 @@ describe('parseConfig', () => {
     const config = parseConfig({ ENGAGEMENT_WATCH_INTERVAL_MS: '0' });
 
     expect(config.engagementWatchIntervalMs).toBe(0);
+  });
+
+  it('takes the engagement watch’s lookups per run from ENGAGEMENT_WATCH_MAX_REQUESTS', () => {
+    expect(parseConfig({ ENGAGEMENT_WATCH_MAX_REQUESTS: '2' }).engagementWatchMaxRequests).toBe(2);
   });
 
   it('names the missing OAuth 1.0a keys and never echoes secret values', () => {
