@@ -22,7 +22,6 @@ import { draftIds, type DraftRecord } from '../store/drafts.js';
 import type { AppContext } from './context.js';
 import { requestPage } from './notify.js';
 import { budgetFor } from './send-draft.js';
-import { loadLabelIndex, type LabelIndex } from './report.js';
 
 /** Name under which a 429 on the lookup defers the next runs (the poll-deferral store). */
 export const ENGAGEMENT_WATCH_DEFER = 'x-engagement-watch';
@@ -112,11 +111,10 @@ export async function runEngagementWatch(
       if (engagement === undefined || entry === undefined) {
         continue;
       }
-      const updated = await ctx.mentions.updateEngagement(
-        candidate.source,
-        candidate.mentionId,
-        engagement,
-      );
+      const updated = await ctx.mentions.updateEngagement(candidate.source, candidate.mentionId, {
+        ...engagement,
+        replies: Math.max(0, engagement.replies - (await ourReplies(ctx, candidate))),
+      });
       if (updated === null) {
         continue;
       }
@@ -129,10 +127,20 @@ export async function runEngagementWatch(
   return report;
 }
 
+/** Our public replies to the post: X's reply count includes them, and they are no sign of a growing thread. */
+async function ourReplies(ctx: AppContext, candidate: WatchCandidate): Promise<number> {
+  const drafts = await ctx.drafts.forCase(candidate.caseId);
+  return drafts.filter(
+    (draft) =>
+      draft.status === 'sent' &&
+      draft.channel === 'public-reply' &&
+      draft.mentionId === candidate.mentionId,
+  ).length;
+}
+
 /** Open cases first seen within the window, keyed by case id, with the decided mention that opened them. */
 async function loadCandidates(ctx: AppContext, now: Date): Promise<Map<string, Watched>> {
   const since = new Date(now.getTime() - WATCH_WINDOW_MS);
-  const labels: LabelIndex = await loadLabelIndex(ctx);
   const watched = new Map<string, Watched>();
   for (const caseId of await ctx.cases.createdSince(since, MAX_CASES_SCANNED)) {
     const record = await ctx.cases.get(caseId);
@@ -150,7 +158,7 @@ async function loadCandidates(ctx: AppContext, now: Date): Promise<Map<string, W
       continue;
     }
     // A person's "not a complaint" stands; a person's severity does not hold a spreading complaint back.
-    const label = labels.get(opening);
+    const label = await ctx.labels.get(opening);
     const complaint = label ? label.complaint === 1 : stored.classification.complaint;
     watched.set(caseId, {
       record,

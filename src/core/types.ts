@@ -69,6 +69,7 @@ export interface Mention {
 export interface Engagement {
   /** Reposts plus quotes. */
   shares: number;
+  /** Replies by others: the engagement watch takes the brand's own replies out of the platform's count. */
   replies: number;
   likes: number;
   /** ISO time the counts were read. */

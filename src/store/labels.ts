@@ -28,6 +28,12 @@ export function createLabelStore(redis: Redis, keys: RedisKeys) {
       );
     },
 
+    /** The latest label of one mention (`source:id`, see mentionKeyOf), or null. */
+    async get(mentionKey: string): Promise<Relabel | null> {
+      const value = await redis.hget(keys.labels(), mentionKey);
+      return value === null ? null : (JSON.parse(value) as Relabel);
+    },
+
     async all(): Promise<Relabel[]> {
       const values = await redis.hvals(keys.labels());
       return values.map((value) => JSON.parse(value) as Relabel);

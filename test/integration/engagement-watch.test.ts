@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeCaseState } from '../../src/app/case-state.js';
+import { relabelCase } from '../../src/app/relabel.js';
 import type { PolicyDecision } from '../../src/core/policy/index.js';
 import {
   createWebhookNotifier,
@@ -105,9 +106,10 @@ describe('the engagement watch', () => {
     expect(receiver.requests).toHaveLength(1);
 
     const stored = await harness.app.context.mentions.get('x-mentions', postId);
+    expect((await harness.brandPosts()).map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
     expect(stored?.mention.engagement).toEqual({
       shares: 60,
-      replies: 1, // our acknowledgment: X counts the brand's replies too
+      replies: 0, // X counts our acknowledgment as a reply; the watch does not
       likes: 0,
       observedAt: '2026-11-23T10:40:00.000Z',
     });
@@ -229,6 +231,29 @@ describe('the engagement watch', () => {
       severity: 'P1',
       automated: true,
     });
+  });
+
+  it('leaves alone a case a person relabelled "not a complaint", however far it spreads', async () => {
+    let now = Date.parse('2026-11-23T10:00:00.000Z');
+    harness = await startHarness({ clock: () => now });
+    const relabelled = await harness.mention('@acme my package is 5 days late', { username: 'a' });
+    const kept = await harness.mention('@acme my package is 6 days late', { username: 'b' });
+    await harness.app.start({ schedule: false });
+    now += MINUTE;
+    await harness.app.pollOnce('x-mentions');
+    await harness.app.drain();
+    await relabelCase(
+      { ...harness.app.context, now: () => new Date(now) },
+      { caseId: `x-${relabelled}`, complaint: 0, category: null, by: 'ana' },
+    );
+
+    now += 39 * MINUTE;
+    await harness.setMetrics(relabelled, { retweet_count: 60 });
+    await harness.setMetrics(kept, { retweet_count: 60 });
+    const report = await harness.app.engagementWatchOnce();
+
+    expect(report.raised).toEqual([{ caseId: `x-${kept}`, from: 'P2', to: 'P0' }]);
+    expect(lookups(harness).map((lookup) => lookup.ids)).toEqual([kept]);
   });
 
   it('looks up open X complaints of the last 24 hours only, search hits included', async () => {
