@@ -230,6 +230,16 @@ async function raiseIfSpreading(
   );
 
   await raiseDrafts(ctx, candidate.caseId, from, to, answered ? null : due, now);
+  // The people queue shows each item's severity: waiting items of the case show the new one.
+  for (const item of await ctx.people.forCase(candidate.caseId)) {
+    await ctx.people.update(item.id, (current) =>
+      current.classification === null ||
+      (current.classification.severity !== null &&
+        !isMoreUrgent(to, current.classification.severity))
+        ? null
+        : { ...current, classification: { ...current.classification, severity: to } },
+    );
+  }
   if (owesResponse && ctx.policy.notify.pageImmediately.includes(to)) {
     await requestPage(ctx, {
       mention,

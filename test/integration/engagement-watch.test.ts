@@ -233,6 +233,29 @@ describe('the engagement watch', () => {
     });
   });
 
+  it('shows the raised severity on the waiting people-queue item of a spreading search hit', async () => {
+    let now = Date.parse('2026-11-23T10:00:00.000Z');
+    harness = await startHarness({ clock: () => now, searchQueries: ['acme'] });
+    const postId = await harness.post('acme lost my package, 5 days late', { username: 'kim' });
+    await harness.app.start({ schedule: false });
+    now += MINUTE;
+    await harness.app.pollOnce('x-search');
+    await harness.app.drain();
+    const [before] = await harness.app.context.people.forCase(`x-${postId}`);
+
+    now += 39 * MINUTE;
+    await harness.setMetrics(postId, { retweet_count: 60 });
+    const report = await harness.app.engagementWatchOnce();
+
+    expect(before?.classification?.severity).toBe('P2');
+    expect(report.raised).toEqual([{ caseId: `x-${postId}`, from: 'P2', to: 'P0' }]);
+    const [after] = await harness.app.context.people.forCase(`x-${postId}`);
+    expect(after).toEqual({
+      ...before,
+      classification: { ...before?.classification, severity: 'P0' },
+    });
+  });
+
   it('leaves alone a case a person relabelled "not a complaint", however far it spreads', async () => {
     let now = Date.parse('2026-11-23T10:00:00.000Z');
     harness = await startHarness({ clock: () => now });

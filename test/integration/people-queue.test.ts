@@ -74,6 +74,26 @@ describe('people queue: one case’s items (real Redis)', () => {
     expect((await people.forCase('x-1')).map((entry) => entry.id)).toEqual(['old']);
   });
 
+  it('updates a waiting item, never a done one, and keeps its id and case', async () => {
+    await people.add(item('waiting', 'x-1', '2026-11-22T10:00:00Z'));
+    await people.add(item('settled', 'x-1', '2026-11-22T09:00:00Z'));
+    await people.done('settled', 'ana', new Date('2026-11-22T11:00:00Z'));
+
+    const updated = await people.update('waiting', (current) => ({
+      ...current,
+      id: 'other',
+      caseId: 'x-2',
+      reason: 'severity-raised',
+    }));
+    const refused = await people.update('settled', (current) => ({ ...current, reason: 'x' }));
+
+    expect(updated).toMatchObject({ id: 'waiting', caseId: 'x-1', reason: 'severity-raised' });
+    expect(await people.get('waiting')).toEqual(updated);
+    expect(refused).toBeNull();
+    expect(await people.get('settled')).toMatchObject({ reason: 'escalate_human', doneBy: 'ana' });
+    expect(await people.update('unknown', (current) => current)).toBeNull();
+  });
+
   it('indexes by case, once, the items an earlier version stored without the index', async () => {
     const keys = redisKeys(prefix);
     for (const [entry, index] of [
