@@ -5,18 +5,7 @@ import {
   canTransition,
   nextStates,
 } from '../../src/app/case-state.js';
-import type { CaseState } from '../../src/core/types.js';
-
-const STATES = [
-  'new',
-  'acknowledged',
-  'waiting_on_customer',
-  'escalated',
-  'resolved',
-  'closed',
-  'merged',
-  'invalid',
-] as const satisfies readonly CaseState[];
+import { CASE_STATES as STATES, type CaseState } from '../../src/core/types.js';
 
 describe('the case life cycle', () => {
   it.each`
