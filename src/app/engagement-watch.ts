@@ -309,19 +309,24 @@ async function raiseDrafts(
       continue;
     }
     // BullMQ re-ranks waiting and prioritized jobs, and stores the priority a delayed job takes when it is due.
-    await queued.changePriority({ priority: SEVERITY_PRIORITY[to] });
-    if (quietExempt && (await queued.getState()) === 'delayed') {
-      await queued.promote();
+    await queued.job.changePriority({ priority: SEVERITY_PRIORITY[to] });
+    if (quietExempt && queued.state === 'delayed') {
+      await queued.job.promote();
     }
   }
 }
 
-/** The draft's send job while it has not started (waiting, prioritized or delayed), else null. */
-async function queuedSendOf(ctx: AppContext, draft: DraftRecord): Promise<Job | null> {
+interface QueuedSend {
+  job: Job;
+  state: 'waiting' | 'prioritized' | 'delayed';
+}
+
+/** The draft's send job and its state while it has not started, else null. */
+async function queuedSendOf(ctx: AppContext, draft: DraftRecord): Promise<QueuedSend | null> {
   const job = await ctx.queues.send[budgetFor(draft)].getJob(jobIds.send(draft.id));
   const state = await job?.getState();
   return job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')
-    ? job
+    ? { job, state }
     : null;
 }
 
@@ -333,7 +338,7 @@ async function queuedSendOf(ctx: AppContext, draft: DraftRecord): Promise<Job | 
 async function returnToPerson(
   ctx: AppContext,
   draft: DraftRecord,
-  queued: Job,
+  queued: QueuedSend,
   raise: { from: Severity; to: Severity; deadline: string | null; notifyAt: string | null },
 ): Promise<void> {
   const now = ctx.now().toISOString();
@@ -372,7 +377,7 @@ async function returnToPerson(
   }
   // The job would find its draft superseded and send nothing; removing it keeps the queue honest. A job that
   // started meanwhile is locked and finishes on its own.
-  await queued.remove().catch(() => undefined);
+  await queued.job.remove().catch(() => undefined);
   const entry: AuditRecord = {
     at: now,
     caseId: draft.caseId,

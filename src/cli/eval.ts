@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { loadClassifierRules } from '../config/rules.js';
 import { createClassifier } from '../core/classify/index.js';
-import { binaryMetrics, categoryMetrics } from '../core/metrics.js';
+import { scoreLabeled } from '../core/metrics.js';
 import type { BinaryMetrics, CategoryMetrics } from '../core/metrics.js';
 import { parseModelJson, withModel } from '../core/model/index.js';
 import type { TrainedModel } from '../core/model/index.js';
@@ -230,17 +230,7 @@ function buildReport(
   milliseconds: number,
   version: string,
 ): { report: EvalReport; binary: BinaryMetrics; categories: CategoryMetrics | null } {
-  const binary = binaryMetrics(
-    rows.map((row) => row.complaint === 1),
-    results.map((result) => result.complaint),
-  );
-  const categories = categoryMetrics(
-    rows.map((row, i) => ({
-      complaint: row.complaint === 1,
-      category: row.category,
-      predicted: results[i]?.category ?? null,
-    })),
-  );
+  const { binary, categories } = scoreLabeled(rows, results);
   const report: EvalReport = {
     n: binary.n,
     skipped,

@@ -217,3 +217,26 @@ export function categoryMetrics(rows: readonly CategoryObservation[]): CategoryM
     confusion: { actual, predicted, counts },
   };
 }
+
+/**
+ * Complaint and category scores of predictions against labeled rows (complaint 1/0, category or null), as
+ * `earshot eval` and cross-validation report them.
+ */
+export function scoreLabeled(
+  rows: ReadonlyArray<{ complaint: 0 | 1; category: string | null }>,
+  predictions: ReadonlyArray<{ complaint: boolean; category: string | null }>,
+): { binary: BinaryMetrics; categories: CategoryMetrics | null } {
+  return {
+    binary: binaryMetrics(
+      rows.map((row) => row.complaint === 1),
+      predictions.map((prediction) => prediction.complaint),
+    ),
+    categories: categoryMetrics(
+      rows.map((row, i) => ({
+        complaint: row.complaint === 1,
+        category: row.category,
+        predicted: predictions[i]?.category ?? null,
+      })),
+    ),
+  };
+}

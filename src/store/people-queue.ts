@@ -63,10 +63,6 @@ return 1
 // Items read per round trip while indexing an earlier version's queue.
 const INDEX_BATCH = 500;
 
-function compareIds(a: PersonItem, b: PersonItem): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /** Writes the item only if nobody changed it since we read it. KEYS: item. ARGV: JSON read, JSON to write. */
 const COMPARE_AND_SET = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -191,11 +187,12 @@ export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
       const items = await read(await redis.smembers(keys.needsPersonCase(caseId)));
       const waiting = items
         .filter((item) => item.doneAt === undefined)
-        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || compareIds(a, b));
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id));
       const done = items
         .filter((item) => item.doneAt !== undefined)
         .sort(
-          (a, b) => Date.parse(b.doneAt ?? '') - Date.parse(a.doneAt ?? '') || compareIds(a, b),
+          (a, b) =>
+            Date.parse(b.doneAt ?? '') - Date.parse(a.doneAt ?? '') || a.id.localeCompare(b.id),
         );
       return [...waiting, ...done];
     },

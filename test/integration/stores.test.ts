@@ -32,17 +32,23 @@ async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
   return false;
 }
 
+/** A 1-star App Store review about a crash, posted to the sandbox; returns its id. */
+async function postCrashReview(appStore: string): Promise<string> {
+  const { id } = await admin<{ id: string }>(`${appStore}/__sandbox/appstore/reviews`, 'POST', {
+    rating: 1,
+    title: 'Crashes on launch',
+    body: 'Since the last update the app crashes every time I open it. Unusable.',
+    reviewerNickname: 'Sam88',
+    territory: 'USA',
+  });
+  return id;
+}
+
 describe('store reviews in the same pipeline (App Store and Google Play sandboxes)', () => {
   it('answers a 1-star App Store bug review through App Store Connect, once', async () => {
     harness = await startHarness({ stores: true });
     const appStore = harness.storeUrls['app-store'] ?? '';
-    const { id } = await admin<{ id: string }>(`${appStore}/__sandbox/appstore/reviews`, 'POST', {
-      rating: 1,
-      title: 'Crashes on launch',
-      body: 'Since the last update the app crashes every time I open it. Unusable.',
-      reviewerNickname: 'Sam88',
-      territory: 'USA',
-    });
+    const id = await postCrashReview(appStore);
     await harness.app.start({ schedule: false });
 
     await harness.app.pollOnce('app-store');
@@ -66,13 +72,7 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
   it('never replaces a response a person already wrote in App Store Connect: the draft waits for a person', async () => {
     harness = await startHarness({ stores: true });
     const appStore = harness.storeUrls['app-store'] ?? '';
-    const { id } = await admin<{ id: string }>(`${appStore}/__sandbox/appstore/reviews`, 'POST', {
-      rating: 1,
-      title: 'Crashes on launch',
-      body: 'Since the last update the app crashes every time I open it. Unusable.',
-      reviewerNickname: 'Sam88',
-      territory: 'USA',
-    });
+    const id = await postCrashReview(appStore);
     // Someone on the team answers in App Store Connect before earshot sees the review.
     const person = harness.app.context.responders.get('app-store');
     await person?.reply({

@@ -1,4 +1,5 @@
-import { binaryMetrics, categoryMetrics } from '../metrics.js';
+import { scoreLabeled } from '../metrics.js';
+import type { BinaryCounts, BinaryMetrics } from '../metrics.js';
 import type { Classification, ClassifierInput } from '../types.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
@@ -15,14 +16,8 @@ export interface Outcome {
 /** Fits on the training rows and returns the classifier to score the held-out fold with. */
 export type FitFold = (training: TrainingRow[]) => (text: string) => Outcome;
 
-export interface FoldScore {
-  /** Held-out rows scored. */
-  n: number;
-  accuracy: number;
-  balancedAccuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
+/** The complaint scores of one held-out fold (`n` rows) and its category macro-F1. */
+export interface FoldScore extends Omit<BinaryMetrics, keyof BinaryCounts> {
   /** Null when the held-out complaints carry no category. */
   categoryMacroF1: number | null;
 }
@@ -53,19 +48,9 @@ export function stratifiedFolds(
 
 /** Scores one classifier on labeled rows with the same metric code `earshot eval` uses. */
 export function scoreRows(rows: readonly TrainingRow[], outcomes: readonly Outcome[]): FoldScore {
-  const binary = binaryMetrics(
-    rows.map((row) => row.complaint === 1),
-    outcomes.map((outcome) => outcome.complaint),
-  );
-  const categories = categoryMetrics(
-    rows.map((row, i) => ({
-      complaint: row.complaint === 1,
-      category: row.category,
-      predicted: outcomes[i]?.category ?? null,
-    })),
-  );
+  const { binary, categories } = scoreLabeled(rows, outcomes);
   return {
-    n: rows.length,
+    n: binary.n,
     accuracy: binary.accuracy,
     balancedAccuracy: binary.balancedAccuracy,
     precision: binary.precision,
