@@ -1,5 +1,6 @@
 import { checkXGate, replyCostUsd } from '../core/gate.js';
-import { platformOf, type AuditRecord } from '../core/types.js';
+import { platformOf, type AuditRecord, type Platform } from '../core/types.js';
+import { decideUnknownOutcome, type UnknownOutcomeDecision } from '../core/unknown-outcome.js';
 import {
   DuplicateContent,
   EarshotError,
@@ -86,9 +87,44 @@ export async function enqueueSend(
 }
 
 /**
+ * An earlier attempt at this draft died during the platform call. Looks at what the platform shows under the
+ * post: our text there → it went out; nothing newer there on a platform where a reply replaces → send again;
+ * anything else (and DMs, which we do not read back) → a person checks.
+ */
+async function settleUnknownOutcome(
+  ctx: AppContext,
+  draft: DraftRecord,
+  platform: Platform,
+  since: Date,
+): Promise<UnknownOutcomeDecision> {
+  const responder = draft.channel === 'public-reply' ? ctx.responders.get(platform) : undefined;
+  if (responder === undefined) {
+    return {
+      kind: 'ask-person',
+      detail: 'check the conversation before replying by hand',
+    };
+  }
+  try {
+    const shown = await responder.findReply({ inReplyToId: draft.mentionId, since });
+    return decideUnknownOutcome({
+      shown,
+      text: draft.text,
+      since,
+      replyReplaces: responder.replyReplaces,
+    });
+  } catch (error) {
+    ctx.logger.warn({ err: error, draftId: draft.id }, 'could not read back a reply');
+    return {
+      kind: 'ask-person',
+      detail: `${platform} could not be asked whether it went out (${error instanceof Error ? error.message : String(error)}): check the thread before replying by hand`,
+    };
+  }
+}
+
+/**
  * Sends one approved draft, at most once: pause check → X gate → rate budget → sent-guard claim →
- * platform call → record. A guard found 'pending' means an earlier attempt died mid-call; we never post
- * again on our own then: the case goes to a person to check.
+ * platform call → record. A guard found 'pending' means an earlier attempt died mid-call: what the platform
+ * shows settles it (settleUnknownOutcome), and when it cannot, the case goes to a person to check.
  */
 export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendOutcome> {
   const draft = await ctx.drafts.get(draftId);
@@ -192,79 +228,94 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   if (guard.state === 'sent') {
     return { status: 'already_sent', platformId: guard.platformId };
   }
+  let sent: Sent | null = null;
+  let sentNote: string | null = null;
+  let postedAt: Date | null = null;
   if (guard.state === 'pending') {
-    await ctx.people.add(
-      personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id),
-    );
-    await ctx.drafts.update(draft.id, (current) =>
-      current.status === 'approved'
-        ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' }
-        : null,
-    );
-    await record({
-      ...base,
-      outcome: 'failed',
-      reason: 'reply-outcome-unknown',
-      detail: `an earlier attempt started at ${guard.since} and did not finish; check the thread before replying by hand (draft ${draft.id})`,
-    });
-    await ctx.notify({
-      kind: 'outcome-unknown',
-      mention: stored.mention,
-      caseId: draft.caseId,
-      severity: draft.severity,
-      category: draft.category,
-      deadline: draft.deadline,
-      eventId: `outcome-unknown-${draft.id}`,
-    });
-    return { status: 'outcome_unknown' };
-  }
-
-  let sent: Sent;
-  try {
-    if (draft.channel === 'dm') {
-      const responder = ctx.dmResponders.get(platform);
-      if (responder === undefined) {
-        throw new PolicyBlocked('no-dm-channel', `No DM channel for ${platform}`);
-      }
-      sent = await responder.sendDm({ recipientId: draft.authorId, text: draft.text });
-    } else {
-      const responder = ctx.responders.get(platform);
-      if (responder === undefined) {
-        throw new PolicyBlocked('no-responder', `No public-reply channel for ${platform}`);
-      }
-      sent = await responder.reply({ inReplyToId: draft.mentionId, text: draft.text });
-    }
-  } catch (error) {
-    if (certainlyNotPosted(error)) {
-      await ctx.sentGuard.release(platform, draft.id);
-    }
-    if (error instanceof PlatformRateLimited) {
-      await ctx.rateBudget.observe(budget, 0, error.resetAt, ctx.now().getTime());
-    }
-    const reason =
-      error instanceof PolicyBlocked
-        ? error.reason
-        : error instanceof EarshotError
-          ? error.code
-          : 'unexpected-error';
-    const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
-    await record({
-      ...base,
-      outcome,
-      reason,
-      detail: error instanceof Error ? error.message : String(error),
-    });
-    if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
-      // Final for this text: a person answers instead, so the complaint is not left unanswered.
-      await ctx.drafts.update(draft.id, (current) =>
-        current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
+    const settled = await settleUnknownOutcome(ctx, draft, platform, new Date(guard.since));
+    if (settled.kind === 'posted') {
+      sent = { platformId: settled.platformId };
+      postedAt = settled.at;
+      sentNote = `found on ${platform} after an earlier attempt (started ${guard.since}) was cut off`;
+    } else if (settled.kind === 'ask-person') {
+      await ctx.people.add(
+        personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id),
       );
-      await ctx.people.add(personItemFor(stored.mention, draft.caseId, reason, now, draft.id));
+      await ctx.drafts.update(draft.id, (current) =>
+        current.status === 'approved'
+          ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' }
+          : null,
+      );
+      await record({
+        ...base,
+        outcome: 'failed',
+        reason: 'reply-outcome-unknown',
+        detail: `an earlier attempt started at ${guard.since} and did not finish; ${settled.detail} (draft ${draft.id})`,
+      });
+      await ctx.notify({
+        kind: 'outcome-unknown',
+        mention: stored.mention,
+        caseId: draft.caseId,
+        severity: draft.severity,
+        category: draft.category,
+        deadline: draft.deadline,
+        eventId: `outcome-unknown-${draft.id}`,
+      });
+      return { status: 'outcome_unknown' };
     }
-    throw error;
+    // 'send-again': the platform shows nothing from the attempt and a reply replaces, so the guard stays
+    // claimed for this attempt.
   }
 
-  const sentAt = ctx.now();
+  const callPlatform = async (): Promise<Sent> => {
+    try {
+      if (draft.channel === 'dm') {
+        const responder = ctx.dmResponders.get(platform);
+        if (responder === undefined) {
+          throw new PolicyBlocked('no-dm-channel', `No DM channel for ${platform}`);
+        }
+        return await responder.sendDm({ recipientId: draft.authorId, text: draft.text });
+      } else {
+        const responder = ctx.responders.get(platform);
+        if (responder === undefined) {
+          throw new PolicyBlocked('no-responder', `No public-reply channel for ${platform}`);
+        }
+        return await responder.reply({ inReplyToId: draft.mentionId, text: draft.text });
+      }
+    } catch (error) {
+      if (certainlyNotPosted(error)) {
+        await ctx.sentGuard.release(platform, draft.id);
+      }
+      if (error instanceof PlatformRateLimited) {
+        await ctx.rateBudget.observe(budget, 0, error.resetAt, ctx.now().getTime());
+      }
+      const reason =
+        error instanceof PolicyBlocked
+          ? error.reason
+          : error instanceof EarshotError
+            ? error.code
+            : 'unexpected-error';
+      const outcome = error instanceof PlatformRateLimited ? 'deferred' : 'failed';
+      await record({
+        ...base,
+        outcome,
+        reason,
+        detail: error instanceof Error ? error.message : String(error),
+      });
+      if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
+        // Final for this text: a person answers instead, so the complaint is not left unanswered.
+        await ctx.drafts.update(draft.id, (current) =>
+          current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
+        );
+        await ctx.people.add(personItemFor(stored.mention, draft.caseId, reason, now, draft.id));
+      }
+      throw error;
+    }
+  };
+  sent ??= await callPlatform();
+
+  // A reply found after a cut-off attempt went out when the platform says, which is what response times count.
+  const sentAt = postedAt ?? ctx.now();
   const { platformId } = sent;
   await ctx.sentGuard.markSent(platform, draft.id, platformId, sentAt);
   if (sent.rateLimit !== undefined) {
@@ -302,6 +353,7 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     outcome: 'sent',
     reason: draft.channel === 'dm' ? 'dm-sent' : 'reply-posted',
     platformResponseId: platformId,
+    ...(sentNote !== null ? { detail: `${sentNote} (draft ${draft.id})` } : {}),
   });
   // A DM hand-off: the public reply said a DM is on its way; now the DM follows.
   if (draft.kind === 'dm-handoff') {

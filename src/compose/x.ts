@@ -81,7 +81,7 @@ export async function wireX(config: Readonly<Config>, logger: Logger): Promise<X
     name: 'x',
     brand,
     sources,
-    responders: [createXPublicReply({ client: client.readWrite, now: nowMs })],
+    responders: [createXPublicReply({ client: client.readWrite, brandId: brand.id, now: nowMs })],
     dmResponders: [createXDm({ client: client.readWrite, now: nowMs })],
     engagementLookup: createXEngagementLookup({ client: readOnly, brand, now: nowMs }),
     sandboxUrl: sandbox?.url ?? null,

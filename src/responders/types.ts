@@ -22,7 +22,26 @@ export interface Sent {
  */
 export interface PublicReplyResponder {
   platform: Platform;
+  /**
+   * Whether a reply replaces the post's earlier reply (App Store, Google Play: one developer response per
+   * review), so sending the same text again can never show two.
+   */
+  replyReplaces: boolean;
   reply(request: { inReplyToId: string; text: string }): Promise<Sent>;
+  /**
+   * The brand's reply to `inReplyToId` as the platform shows it now (on X: the brand's latest reply to the
+   * post made at or after `since`), or null when it shows none. Used to settle a send whose outcome is
+   * unknown because the process died mid-call.
+   */
+  findReply(request: { inReplyToId: string; since: Date }): Promise<ExistingReply | null>;
+}
+
+/** A reply the platform shows under a post or review. */
+export interface ExistingReply {
+  platformId: string;
+  text: string;
+  /** When the platform says it was written or last edited; null when it does not say. */
+  at: Date | null;
 }
 
 /**

@@ -10,7 +10,7 @@ export type GuardState =
 /**
  * The sent-guard: written before the platform call, so that a retried or re-delivered job can never
  * post a second reply to the same post. A guard left 'pending' means the outcome of a call is unknown
- * (the process died mid-call); we never post again on our own in that case.
+ * (the process died mid-call); sendDraft then reads back what the platform shows before anything else.
  */
 export function createSentGuard(redis: Redis, keys: RedisKeys) {
   return {

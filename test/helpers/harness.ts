@@ -42,7 +42,7 @@ export interface HarnessOptions {
   sandbox?: Partial<Omit<XSandboxOptions, 'brand'>>;
   searchQueries?: string[];
   dryRun?: boolean;
-  /** Wraps the real X responder, e.g. to simulate a process dying mid-call. */
+  /** Wraps each real public-reply responder (X, and the stores with `stores`), e.g. to simulate a process dying mid-call. */
   wrapResponder?: (real: PublicReplyResponder) => PublicReplyResponder;
   draft?: AppDeps['draft'];
   policy?: (shipped: Policy) => Policy;
@@ -81,7 +81,9 @@ export interface Harness {
   ): Promise<void>;
   /** Sandbox URLs of the stores, by platform ('app-store', 'google-play'), when `stores` is on. */
   storeUrls: Record<string, string>;
-  brandPosts(): Promise<Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>>;
+  brandPosts(): Promise<
+    Array<{ id: string; text: string; in_reply_to_tweet_id: string | null; created_at: string }>
+  >;
   close(): Promise<void>;
 }
 
@@ -126,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   function newApp(overrides: Partial<HarnessOptions> = {}): App {
     const merged = { ...options, ...overrides };
-    const real = createXPublicReply({ client: client.readWrite, now: clock });
+    const real = createXPublicReply({ client: client.readWrite, brandId: BRAND.id, now: clock });
     const searchQueries = merged.searchQueries ?? [];
     const app = createApp({
       prefix,
@@ -187,10 +189,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           : []),
         ...storeWirings.flatMap((wiring) => wiring.sources),
       ],
-      responders: [
-        merged.wrapResponder ? merged.wrapResponder(real) : real,
-        ...storeWirings.flatMap((wiring) => wiring.responders),
-      ],
+      responders: [real, ...storeWirings.flatMap((wiring) => wiring.responders)].map(
+        (responder) => merged.wrapResponder?.(responder) ?? responder,
+      ),
       ...(merged.workers ? { workers: merged.workers } : {}),
     });
     apps.push(app);
@@ -223,7 +224,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await fetch(`${sandbox.url}/__sandbox/x/posts?by=brand`);
       return (
         (await response.json()) as {
-          data: Array<{ id: string; text: string; in_reply_to_tweet_id: string | null }>;
+          data: Array<{
+            id: string;
+            text: string;
+            in_reply_to_tweet_id: string | null;
+            created_at: string;
+          }>;
         }
       ).data;
     },

@@ -111,6 +111,24 @@ describe('App Store response responder against the sandbox', () => {
     const review = await seedReview(world.sandbox, { body: 'crash' });
 
     await expect(responder().getResponseState(review.id)).resolves.toBeNull();
+    await expect(
+      responder().findReply({ inReplyToId: review.id, since: new Date(0) }),
+    ).resolves.toBeNull();
+  });
+
+  it("finds the review's response (to settle a send cut off mid-call); a reply replaces", async () => {
+    const review = await seedReview(world.sandbox, { body: 'crash' });
+    const appStore = responder();
+    const { platformId } = await appStore.reply({ inReplyToId: review.id, text: 'Sorry, Sam.' });
+
+    const found = await appStore.findReply({ inReplyToId: review.id, since: new Date(0) });
+
+    expect(appStore.replyReplaces).toBe(true);
+    expect(found).toEqual({
+      platformId,
+      text: 'Sorry, Sam.',
+      at: new Date(Math.floor(world.clock.now() / 1000) * 1000),
+    });
   });
 
   it('renews its token across calls as the clock passes the expiry', async () => {

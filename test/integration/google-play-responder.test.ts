@@ -67,6 +67,20 @@ describe('Google Play reply responder', () => {
     expect(responder().platform).toBe('google-play');
   });
 
+  it("finds the review's developer reply (to settle a send cut off mid-call); none before replying", async () => {
+    const id = await addReview(world.sandbox);
+    const play = responder();
+    const before = await play.findReply({ inReplyToId: id, since: new Date(START) });
+    world.clock.advance(90_000);
+    const { platformId } = await play.reply({ inReplyToId: id, text: 'Sorry, Sam.' });
+
+    const found = await play.findReply({ inReplyToId: id, since: new Date(START) });
+
+    expect(before).toBeNull();
+    expect(play.replyReplaces).toBe(true);
+    expect(found).toEqual({ platformId, text: 'Sorry, Sam.', at: new Date(START + 90_000) });
+  });
+
   it('lets Play strip HTML tags', async () => {
     const id = await addReview(world.sandbox);
 

@@ -7,10 +7,11 @@ import { train, withModel } from '../../src/core/model/index.js';
 import type { TrainingRow } from '../../src/core/model/index.js';
 import { loadSentenceEncoder, withEncoder } from '../../src/lib/sentence-encoder.js';
 import { createXClient } from '../../src/lib/x-client.js';
+import type { App } from '../../src/app.js';
 import { LEGACY_SEND_QUEUE } from '../../src/queue/jobs.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { BRAND, startHarness, type Harness } from '../helpers/harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -272,18 +273,24 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     expect(posts.map((post) => post.in_reply_to_tweet_id)).toEqual([postId]);
   });
 
-  it('never posts twice when a worker dies between the platform call and recording it', async () => {
-    let calls = 0;
-    const dieAfterPosting = (real: PublicReplyResponder): PublicReplyResponder => ({
-      platform: real.platform,
+  /** A responder whose process "dies" during the call: the call never returns, after posting or before. */
+  const dyingMidCall =
+    (calls: { count: number }, postFirst: boolean) =>
+    (real: PublicReplyResponder): PublicReplyResponder => ({
+      ...real,
       async reply(request) {
-        calls += 1;
-        await real.reply(request);
+        calls.count += 1;
+        if (postFirst) {
+          await real.reply(request);
+        }
         return new Promise<never>(() => undefined);
       },
     });
+
+  async function restartAfterDeath(postFirst: boolean): Promise<{ postId: string; app: App }> {
+    const calls = { count: 0 };
     harness = await startHarness({
-      wrapResponder: dieAfterPosting,
+      wrapResponder: dyingMidCall(calls, postFirst),
       workers: { lockDuration: 1000, stalledInterval: 500 },
     });
     const postId = await harness.mention(
@@ -291,24 +298,62 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     );
     await harness.app.start({ schedule: false });
     await harness.app.pollOnce('x-mentions');
-    await waitFor(async () => (calls > 0 ? true : undefined));
+    await waitFor(async () => (calls.count > 0 ? true : undefined));
     await harness.app.stop({ force: true });
-    const restarted = harness.newApp({
+    const app = harness.newApp({
       wrapResponder: undefined,
       workers: { lockDuration: 1000, stalledInterval: 500 },
     });
+    await app.start({ schedule: false });
+    return { postId, app };
+  }
 
-    await restarted.start({ schedule: false });
+  it('never posts twice when a worker dies between the platform call and recording it: the reply found on X is recorded as sent', async () => {
+    const { postId, app } = await restartAfterDeath(true);
+    const sent = await waitFor(async () => {
+      const drafts = await app.context.drafts.forCase(`x-${postId}`);
+      return drafts.find((draft) => draft.status === 'sent');
+    });
+    await app.drain();
+
+    const posts = await harness!.brandPosts();
+    expect(posts).toHaveLength(1);
+    expect(sent.platformResponseId).toBe(posts[0]?.id);
+    const audit = await app.context.audit.forCase(`x-${postId}`);
+    const posted = audit.filter((record) => record.reason === 'reply-posted');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.detail).toMatch(/^found on x after an earlier attempt .* was cut off/);
+    expect(audit.map((record) => record.reason)).not.toContain('reply-outcome-unknown');
+    expect(await app.context.people.list()).toEqual([]);
+    // Acknowledged when X says the reply was posted, before the restart found it.
+    const postedAt = Date.parse(posts[0]?.created_at ?? '');
+    const kase = await app.context.cases.get(`x-${postId}`);
+    expect(kase?.state).toBe('acknowledged');
+    expect(Date.parse(kase?.firstResponseAt ?? '')).toBe(postedAt);
+    expect(sent.sentAt).toBe(new Date(postedAt).toISOString());
+    const searches = harness!.sandbox
+      .requests()
+      .filter((request) => request.path === '/2/tweets/search/recent');
+    expect(searches.map((request) => request.query.query)).toEqual([`from:${BRAND.id} is:reply`]);
+  });
+
+  it('hands the case to a person when a worker died mid-call and X shows no reply: it never posts on a guess', async () => {
+    const { postId, app } = await restartAfterDeath(false);
     const unknown = await waitFor(async () => {
-      const items = await restarted.context.people.list();
+      const items = await app.context.people.list();
       return items.find((item) => item.reason === 'reply-outcome-unknown');
     });
-    await restarted.drain();
+    await app.drain();
 
     expect(unknown.mention.id).toBe(postId);
-    expect(await harness.brandPosts()).toHaveLength(1);
-    const audit = await restarted.context.audit.forCase(`x-${postId}`);
-    expect(audit.map((record) => record.reason)).toContain('reply-outcome-unknown');
+    expect(await harness!.brandPosts()).toEqual([]);
+    const drafts = await app.context.drafts.forCase(`x-${postId}`);
+    expect(drafts.map((draft) => [draft.status, draft.failure])).toEqual([
+      ['failed', 'reply-outcome-unknown'],
+    ]);
+    const audit = await app.context.audit.forCase(`x-${postId}`);
+    const failed = audit.find((record) => record.reason === 'reply-outcome-unknown');
+    expect(failed?.detail).toMatch(/no reply from the brand to the post since .* was found/);
   });
 
   it('defers polling on a 429 until x-rate-limit-reset, without crashing', async () => {

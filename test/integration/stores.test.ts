@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;
@@ -42,6 +44,65 @@ async function postCrashReview(appStore: string): Promise<string> {
     territory: 'USA',
   });
   return id;
+}
+
+/**
+ * Runs the pipeline until `platform`'s responder is called, "kills" the process in the call (after the store
+ * accepted the reply when `postFirst`, before it otherwise) and starts a fresh process on the same Redis.
+ */
+async function restartAfterDeath(
+  platform: 'app-store' | 'google-play',
+  postFirst: boolean,
+  postReview: (url: string) => Promise<string>,
+  options: { beforeRestart?: (id: string, app: App) => Promise<void> } = {},
+): Promise<{ id: string; app: App; url: string }> {
+  let calls = 0;
+  const workers = { lockDuration: 1000, stalledInterval: 500 };
+  harness = await startHarness({
+    stores: true,
+    workers,
+    wrapResponder: (real: PublicReplyResponder): PublicReplyResponder =>
+      real.platform !== platform
+        ? real
+        : {
+            ...real,
+            async reply(request) {
+              calls += 1;
+              if (postFirst) {
+                await real.reply(request);
+              }
+              return new Promise<never>(() => undefined);
+            },
+          },
+  });
+  const url = harness.storeUrls[platform] ?? '';
+  const id = await postReview(url);
+  await harness.app.start({ schedule: false });
+  await harness.app.pollOnce(platform);
+  expect(await waitFor(async () => Promise.resolve(calls > 0))).toBe(true);
+  await harness.app.stop({ force: true });
+  const app = harness.newApp({ wrapResponder: undefined, workers });
+  await options.beforeRestart?.(id, app);
+  await app.start({ schedule: false });
+  return { id, app, url };
+}
+
+async function postPlayCrashReview(play: string): Promise<string> {
+  const { id } = await admin<{ id: string }>(`${play}/__sandbox/play/reviews`, 'POST', {
+    authorName: 'Ana',
+    text: 'The app crashes every time I open the camera. Unusable since the update.',
+    starRating: 1,
+  });
+  return id;
+}
+
+async function sentDraftOf(app: App, caseId: string) {
+  let found: Awaited<ReturnType<App['context']['drafts']['forCase']>>[number] | undefined;
+  await waitFor(async () => {
+    found = (await app.context.drafts.forCase(caseId)).find((draft) => draft.status === 'sent');
+    return found !== undefined;
+  });
+  return found;
 }
 
 describe('store reviews in the same pipeline (App Store and Google Play sandboxes)', () => {
@@ -169,5 +230,81 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
     const stored = await harness.app.context.mentions.get('google-play', id);
     expect(stored?.history?.map((entry) => entry.rating)).toEqual([1]);
     expect(stored?.decision?.reason).toBe('not-a-complaint');
+  });
+
+  it.each([
+    {
+      when: 'records an App Store response that went out before the process died as sent, without sending it again',
+      postFirst: true,
+      detail:
+        /^found on app-store after an earlier attempt \(started .*\) was cut off \(draft ack-/,
+    },
+    {
+      when: 'sends an App Store response again when the process died before Apple had it (a response replaces, so never two)',
+      postFirst: false,
+      detail: /^draft ack-/,
+    },
+  ])('$when', async ({ postFirst, detail }) => {
+    const { id, app, url } = await restartAfterDeath('app-store', postFirst, postCrashReview);
+    const sent = await sentDraftOf(app, `app-store-${id}`);
+    await app.drain();
+
+    const responses = await admin<{ data: Array<{ id: string; reviewId: string }> }>(
+      `${url}/__sandbox/appstore/responses`,
+      'GET',
+    );
+    expect(responses.data.map((response) => response.reviewId)).toEqual([id]);
+    expect(sent?.platformResponseId).toBe(responses.data[0]?.id);
+    const audit = await app.context.audit.forCase(`app-store-${id}`);
+    const sentRecords = audit.filter((record) => record.outcome === 'sent');
+    expect(sentRecords).toHaveLength(1);
+    expect(sentRecords[0]?.detail).toMatch(detail);
+    expect(await app.context.people.list()).toEqual([]);
+  });
+
+  it('hands the case to a person when someone answered the App Store review while the outcome was unknown', async () => {
+    const personText = 'Hi Sam, Ana here: a fix ships in 5.2.1 this week.';
+    const { id, app, url } = await restartAfterDeath('app-store', false, postCrashReview, {
+      beforeRestart: async (reviewId, app) => {
+        // Someone on the team answers in App Store Connect while earshot is down.
+        await app.context.responders
+          .get('app-store')
+          ?.reply({ inReplyToId: reviewId, text: personText });
+      },
+    });
+    const unknown = await waitFor(async () =>
+      (await app.context.people.list()).some((item) => item.reason === 'reply-outcome-unknown'),
+    );
+    await app.drain();
+    expect(unknown).toBe(true);
+    const responses = await admin<{ data: Array<{ responseBody: string }> }>(
+      `${url}/__sandbox/appstore/responses`,
+      'GET',
+    );
+    expect(responses.data.map((response) => response.responseBody)).toEqual([personText]);
+    const audit = await app.context.audit.forCase(`app-store-${id}`);
+    expect(audit.find((record) => record.reason === 'reply-outcome-unknown')?.detail).toContain(
+      'the post shows another reply ("Hi Sam, Ana here',
+    );
+  });
+
+  it('records a Google Play reply that went out before the process died as sent, without replying again', async () => {
+    const { id, app, url } = await restartAfterDeath('google-play', true, postPlayCrashReview);
+    const sent = await sentDraftOf(app, `google-play-${id}`);
+    await app.drain();
+
+    const replies = await admin<{ data: Array<{ reviewId: string; replyText: string }> }>(
+      `${url}/__sandbox/play/replies`,
+      'GET',
+    );
+    expect(replies.data.map((reply) => [reply.reviewId, reply.replyText])).toEqual([
+      [id, sent?.text],
+    ]);
+    expect(sent?.platformResponseId).toMatch(new RegExp(`^${id}@\\d+$`));
+    const audit = await app.context.audit.forCase(`google-play-${id}`);
+    expect(audit.filter((record) => record.outcome === 'sent').map((r) => r.detail)).toEqual([
+      expect.stringMatching(/^found on google-play after an earlier attempt/) as unknown,
+    ]);
+    expect(await app.context.people.list()).toEqual([]);
   });
 });

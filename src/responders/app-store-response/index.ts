@@ -51,7 +51,7 @@ function stateOf(body: unknown, what: string): AppStoreResponseState {
 
 /**
  * Answers a customer review: POST /v1/customerReviewResponses. A review has at most one response and a new one
- * replaces it, so a retried send replaces rather than duplicates. Errors: 401/403 → PlatformAuthError,
+ * replaces it, so a retried send replaces rather than duplicates; `findReply` reads the review's response. Errors: 401/403 → PlatformAuthError,
  * 429 → PlatformRateLimited, 404/409/422 → PolicyBlocked with Apple's detail, 5xx or network → TransientNetworkError.
  */
 export function createAppStoreResponder(deps: {
@@ -66,8 +66,22 @@ export function createAppStoreResponder(deps: {
     tokens: deps.tokens,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const getResponseState = async (reviewId: string): Promise<AppStoreResponseState | null> => {
+    const result = await http.request(
+      'GET',
+      `/v1/customerReviews/${encodeURIComponent(reviewId)}/response`,
+    );
+    if (result.status === 404) {
+      return null;
+    }
+    if (result.status !== 200) {
+      throw appStoreError(result, deps.now(), `read the response to review ${reviewId}`);
+    }
+    return stateOf(result.body, `review ${reviewId}`);
+  };
   return {
     platform: 'app-store',
+    replyReplaces: true,
     async reply({ inReplyToId, text }) {
       const result = await http.request('POST', '/v1/customerReviewResponses', {
         body: {
@@ -83,18 +97,16 @@ export function createAppStoreResponder(deps: {
       }
       return { platformId: stateOf(result.body, 'a new review response').id };
     },
-    async getResponseState(reviewId) {
-      const result = await http.request(
-        'GET',
-        `/v1/customerReviews/${encodeURIComponent(reviewId)}/response`,
-      );
-      if (result.status === 404) {
-        return null;
-      }
-      if (result.status !== 200) {
-        throw appStoreError(result, deps.now(), `read the response to review ${reviewId}`);
-      }
-      return stateOf(result.body, `review ${reviewId}`);
+    getResponseState,
+    async findReply({ inReplyToId }) {
+      const response = await getResponseState(inReplyToId);
+      return response === null
+        ? null
+        : {
+            platformId: response.id,
+            text: response.responseBody ?? '',
+            at: response.lastModifiedDate === null ? null : new Date(response.lastModifiedDate),
+          };
     },
   };
 }

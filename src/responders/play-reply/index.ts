@@ -11,6 +11,8 @@ import {
   googleApiRequest,
   type GoogleTokenProvider,
 } from '../../lib/google-auth.js';
+import { PlayReview } from '../../sources/google-play/schema.js';
+import { latestComments, revisionOf, revisionToMs } from '../../sources/google-play/map.js';
 import type { PublicReplyResponder } from '../types.js';
 import { nextQuotaDay } from './quota-day.js';
 
@@ -73,11 +75,13 @@ function toPlatformError(error: unknown, now: number): unknown {
 /**
  * Public reply to a Google Play review: POST …/reviews/{reviewId}:reply. A reply replaces the review's
  * previous developer reply. `platformId` is `<reviewId>@<lastEdited seconds>`, since a reply has no id.
+ * `findReply` reads the review (reviews.get) for its developer comment.
  */
 export function createPlayReplyResponder(options: PlayReplyResponderOptions): PublicReplyResponder {
   const base = `${options.baseUrl.replace(/\/+$/, '')}/androidpublisher/v3/applications/${encodeURIComponent(options.packageName)}/reviews`;
   return {
     platform: 'google-play',
+    replyReplaces: true,
     async reply({ inReplyToId, text }) {
       const length = [...text].length;
       if (length > PLAY_REPLY_MAX_CHARACTERS) {
@@ -104,6 +108,34 @@ export function createPlayReplyResponder(options: PlayReplyResponderOptions): Pu
         (parsed.success ? parsed.data.result?.lastEdited?.seconds : undefined) ??
         String(Math.floor(options.now() / 1000));
       return { platformId: `${inReplyToId}@${seconds}` };
+    },
+    async findReply({ inReplyToId }) {
+      let body: unknown;
+      try {
+        body = await googleApiRequest({
+          tokens: options.tokens,
+          method: 'GET',
+          url: `${base}/${encodeURIComponent(inReplyToId)}`,
+          now: options.now,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+      } catch (error) {
+        throw toPlatformError(error, options.now());
+      }
+      const review = PlayReview.safeParse(body);
+      if (!review.success) {
+        throw new TransientNetworkError(`Google Play sent an unreadable review ${inReplyToId}`);
+      }
+      const { developer } = latestComments(review.data.comments);
+      if (developer === undefined) {
+        return null;
+      }
+      const { lastModified } = developer;
+      return {
+        platformId: `${inReplyToId}@${lastModified?.seconds ?? 'unknown'}`,
+        text: developer.text,
+        at: lastModified === undefined ? null : new Date(revisionToMs(revisionOf(lastModified))),
+      };
     },
   };
 }

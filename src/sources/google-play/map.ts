@@ -71,7 +71,8 @@ function compareTimestamps(a: PlayTimestamp, b: PlayTimestamp): number {
   return (a.nanos ?? 0) - (b.nanos ?? 0);
 }
 
-function latestComments(comments: unknown[]): {
+/** The latest user comment of a review (or why it is unreadable) and its developer comment. */
+export function latestComments(comments: unknown[]): {
   user: PlayUserComment | undefined;
   userIssue: string | undefined;
   developer: PlayDeveloperComment | undefined;
