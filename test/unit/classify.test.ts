@@ -464,6 +464,13 @@ describe('app-store review language', () => {
     ${'Five stars, works great and the new widgets are lovely.'}                         | ${false}
     ${'Easy to use and reliable, highly recommend.'}                                     | ${false}
     ${'Had a problem with billing once but support sorted it out fast. Happy customer.'} | ${false}
+    ${'Way too much ads now'}                                                            | ${true}
+    ${'please reduce ads'}                                                               | ${true}
+    ${'plays ads after every song now'}                                                  | ${true}
+    ${'Stop forcing people to buy premium'}                                              | ${true}
+    ${'Ordered sneakers and they came within 5 days'}                                    | ${false}
+    ${'Got the parcel I ordered in 2 weeks'}                                             | ${false}
+    ${'Waited 2 weeks for the parcel'}                                                   | ${true}
   `('"$text" → complaint $complaint', ({ text, complaint }) => {
     expect(classify({ text: text as string, source: 'app-store' }).complaint).toBe(complaint);
   });

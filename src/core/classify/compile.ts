@@ -202,7 +202,8 @@ function stemValences(sentiment: Record<string, number>): Map<string, number> {
   const byStem = new Map<string, number>();
   const conflicting = new Set<string>();
   for (const [word, value] of Object.entries(sentiment)) {
-    if (word.includes(' ') || stem(word) !== word) {
+    // Two-letter stems are too ambiguous to lend their valence: "has" stems to AFINN's laughing "ha" (+2).
+    if (word.includes(' ') || stem(word) !== word || word.length < 3) {
       continue;
     }
     const seen = byStem.get(word);

@@ -11,7 +11,7 @@ export type * from './types.js';
 export { tokenize } from './text.js';
 
 /** Identifies this algorithm in `classifierVersion`; bump it when scoring changes in a way rules cannot express. */
-export const CLASSIFIER_ID = 'builtin-1';
+export const CLASSIFIER_ID = 'builtin-2';
 
 const THRESHOLD = 0.5;
 

@@ -50,7 +50,7 @@ function removePraiseReasons(reasons: Reason[]): void {
  * @example
  * const classify = withModel(createClassifier(rules), parseModel(JSON.parse(file)));
  * classify({ text: 'flight delayed 3 hrs, where is my bag', source: 'x-mentions' }).classifierVersion;
- * // → 'model:3f2a9c01b7de+builtin-1+rules:e5970144a3c3'
+ * // → 'model:3f2a9c01b7de+builtin-2+rules:e5970144a3c3'
  */
 export function withModel(
   builtin: (input: ClassifierInput) => Classification,
