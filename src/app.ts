@@ -180,7 +180,10 @@ export function createApp(deps: AppDeps): App {
     watchdog: new Queue<WatchdogJob>(QUEUE_NAMES.watchdog, { connection: queueConnection, prefix }),
   };
   const sendQueues = Object.values(queues.send);
-  const allQueues = [queues.poll, queues.triage, ...sendQueues, queues.notify, queues.watchdog];
+  // Every queue, however many a new role adds: each gets the error handler and is closed on stop.
+  const allQueues = Object.values(queues).flatMap((queue): Queue[] =>
+    queue instanceof Queue ? [queue] : Object.values(queue),
+  );
   for (const queue of allQueues) {
     queue.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Queue error'));
   }

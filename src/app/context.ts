@@ -75,6 +75,6 @@ export interface AppContext {
   audit: AuditLog;
   people: PeopleQueue;
   postedTexts: PostedTexts;
-  /** `send` holds one queue per rate budget (SEND_QUEUE_NAMES); `sendQueueFor` picks a draft's. */
+  /** `send` holds one queue per rate budget (SEND_QUEUE_NAMES); `budgetFor(draft)` names a draft's. */
   queues: { triage: Queue; send: Record<BudgetName, Queue>; notify: Queue };
 }

@@ -9,7 +9,12 @@ import {
   type WatchCandidate,
 } from '../core/engagement-watch.js';
 import { classifierInputOf } from '../core/classifier-input.js';
-import { responseDeadlineFor, type PolicyDecision } from '../core/policy/index.js';
+import {
+  isQuietExempt,
+  responseDeadlineFor,
+  severityNeedsPerson,
+  type PolicyDecision,
+} from '../core/policy/index.js';
 import type { Job } from 'bullmq';
 import type { AuditRecord, Classification, Severity } from '../core/types.js';
 import { PlatformRateLimited } from '../errors.js';
@@ -232,6 +237,9 @@ async function raiseIfSpreading(
   await raiseDrafts(ctx, candidate.caseId, from, to, answered ? null : due, now);
   // The people queue shows each item's severity: waiting items of the case show the new one.
   for (const item of await ctx.people.forCase(candidate.caseId)) {
+    if (item.doneAt !== undefined) {
+      continue;
+    }
     await ctx.people.update(item.id, (current) =>
       current.classification === null ||
       (current.classification.severity !== null &&
@@ -281,10 +289,8 @@ async function raiseDrafts(
       : new Date(
           Math.max(now.getTime(), due.getTime() - ctx.policy.notify.minutesBefore * 60_000),
         ).toISOString();
-  const { approval, safeAck, quietHours } = ctx.policy;
-  const personAnswers =
-    approval.severities.includes(to) && !(safeAck.enabled && safeAck.severities.includes(to));
-  const quietExempt = (quietHours?.exceptSeverities ?? []).includes(to);
+  const personAnswers = severityNeedsPerson(to, ctx.policy);
+  const quietExempt = isQuietExempt(to, ctx.policy);
   for (const draft of await ctx.drafts.forCase(caseId)) {
     const queued = draft.status === 'approved' ? await queuedSendOf(ctx, draft) : null;
     if (personAnswers && draft.automated && queued !== null) {

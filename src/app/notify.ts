@@ -1,3 +1,4 @@
+import { excerpt } from '../core/excerpt.js';
 import type { Mention, Severity } from '../core/types.js';
 import type { NotifyEvent, NotifyKind } from '../responders/notify/types.js';
 import { jobIds } from '../queue/jobs.js';
@@ -23,11 +24,6 @@ const KIND_LABEL: Record<NotifyKind, string> = {
   'outcome-unknown': 'reply outcome unknown — check the thread',
 };
 
-function excerpt(text: string, max = 140): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 export function notifyEventFor(
   request: NotifyRequest,
   deskBaseUrl: string,
@@ -42,7 +38,7 @@ export function notifyEventFor(
     severity: request.severity,
     category: request.category,
     deadline: request.deadline,
-    summary: `${what} from @${mention.author.username} ${KIND_LABEL[request.kind]}: "${excerpt(mention.text)}"`,
+    summary: `${what} from @${mention.author.username} ${KIND_LABEL[request.kind]}: "${excerpt(mention.text, 140)}"`,
     text: mention.text,
     author: {
       username: mention.author.username,

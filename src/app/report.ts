@@ -47,20 +47,23 @@ export interface EffectiveClassification {
   relabelled: boolean;
 }
 
-export type LabelIndex = ReadonlyMap<string, StoredLabel>;
+type LabelIndex = ReadonlyMap<string, StoredLabel>;
 
-export async function loadLabelIndex(ctx: Pick<AppContext, 'labels'>): Promise<LabelIndex> {
+async function loadLabelIndex(ctx: Pick<AppContext, 'labels'>): Promise<LabelIndex> {
   const labels = (await ctx.labels.all()) as StoredLabel[];
   return new Map(
     labels.map((label) => [mentionKeyOf({ source: label.source, id: label.mentionId }), label]),
   );
 }
 
-/** One case with its mentions, label and audit timeline; null when there is no such case. */
+/**
+ * One case with its mentions, label and audit timeline; null when there is no such case. `labelOf` finds a
+ * mention's label: a whole-store index when scanning many cases, one lookup for one case.
+ */
 export async function loadCaseFacts(
   ctx: Pick<AppContext, 'cases' | 'mentions' | 'audit'>,
   caseId: string,
-  labels: LabelIndex,
+  labelOf: (mentionKey: string) => Promise<StoredLabel | null>,
   options: { audit?: boolean } = {},
 ): Promise<CaseFacts | null> {
   const record = await ctx.cases.get(caseId);
@@ -79,7 +82,7 @@ export async function loadCaseFacts(
   );
   const mentions = loaded.filter((mention): mention is StoredMention => mention !== null);
   const opening = mentions[0] ?? null;
-  const label = opening === null ? null : (labels.get(mentionKeyOf(opening.mention)) ?? null);
+  const label = opening === null ? null : await labelOf(mentionKeyOf(opening.mention));
   return { record, mentions, opening, label, audit };
 }
 
@@ -212,7 +215,11 @@ export async function scanCases(
   for (let start = 0; start < Math.min(ids.length, maxScan); start += SCAN_CHUNK) {
     const chunk = ids.slice(start, Math.min(start + SCAN_CHUNK, maxScan));
     const loaded = await Promise.all(
-      chunk.map((id) => loadCaseFacts(ctx, id, labels, { audit: options.audit ?? true })),
+      chunk.map((id) =>
+        loadCaseFacts(ctx, id, (key) => Promise.resolve(labels.get(key) ?? null), {
+          audit: options.audit ?? true,
+        }),
+      ),
     );
     for (const facts of loaded) {
       scanned += 1;

@@ -228,15 +228,12 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   if (guard.state === 'sent') {
     return { status: 'already_sent', platformId: guard.platformId };
   }
-  let sent: Sent | null = null;
-  let sentNote: string | null = null;
-  let postedAt: Date | null = null;
+  // A reply that an attempt cut off mid-call did post, as the platform shows it.
+  let found: { platformId: string; at: Date | null; since: string } | null = null;
   if (guard.state === 'pending') {
     const settled = await settleUnknownOutcome(ctx, draft, platform, new Date(guard.since));
     if (settled.kind === 'posted') {
-      sent = { platformId: settled.platformId };
-      postedAt = settled.at;
-      sentNote = `found on ${platform} after an earlier attempt (started ${guard.since}) was cut off`;
+      found = { platformId: settled.platformId, at: settled.at, since: guard.since };
     } else if (settled.kind === 'ask-person') {
       await ctx.people.add(
         personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id),
@@ -312,10 +309,10 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
       throw error;
     }
   };
-  sent ??= await callPlatform();
+  const sent: Sent = found ?? (await callPlatform());
 
   // A reply found after a cut-off attempt went out when the platform says, which is what response times count.
-  const sentAt = postedAt ?? ctx.now();
+  const sentAt = found?.at ?? ctx.now();
   const { platformId } = sent;
   await ctx.sentGuard.markSent(platform, draft.id, platformId, sentAt);
   if (sent.rateLimit !== undefined) {
@@ -353,7 +350,11 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     outcome: 'sent',
     reason: draft.channel === 'dm' ? 'dm-sent' : 'reply-posted',
     platformResponseId: platformId,
-    ...(sentNote !== null ? { detail: `${sentNote} (draft ${draft.id})` } : {}),
+    ...(found !== null
+      ? {
+          detail: `found on ${platform} after an earlier attempt (started ${found.since}) was cut off (draft ${draft.id})`,
+        }
+      : {}),
   });
   // A DM hand-off: the public reply said a DM is on its way; now the DM follows.
   if (draft.kind === 'dm-handoff') {

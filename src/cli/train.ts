@@ -192,6 +192,16 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     );
   }
 
+  // Checked before encoding, which takes minutes on a large file.
+  const folds = options.cvFolds;
+  if (folds !== undefined && Math.min(complaints, rows.length - complaints) < folds) {
+    io.err(
+      `earshot ${command}: --cv ${folds} needs at least ${folds} complaints and ${folds} non-complaints; ` +
+        `this data has ${complaints} and ${rows.length - complaints}`,
+    );
+    return EXIT_USAGE;
+  }
+
   let encoded: EncodedRows | undefined;
   if (options.encoder ?? true) {
     const result = await encodeTexts(
@@ -208,16 +218,7 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
     );
   }
 
-  if (options.cvFolds !== undefined) {
-    const folds = options.cvFolds;
-    const smaller = Math.min(complaints, rows.length - complaints);
-    if (smaller < folds) {
-      io.err(
-        `earshot ${command}: --cv ${folds} needs at least ${folds} complaints and ${folds} non-complaints; ` +
-          `this data has ${complaints} and ${rows.length - complaints}`,
-      );
-      return EXIT_USAGE;
-    }
+  if (folds !== undefined) {
     reportCrossValidation(
       rows,
       folds,

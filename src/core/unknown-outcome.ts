@@ -1,13 +1,16 @@
+import { excerpt } from './excerpt.js';
+
 /**
  * Settling a send whose outcome is unknown: an earlier attempt claimed the sent-guard and died during the
  * platform call, so the reply may or may not be out. We look at what the platform shows under the post and
  * decide from that alone. Pure.
  */
 
-/** What the platform shows under the post now (see PublicReplyResponder.findReply). */
+/** A reply the platform shows under a post or review (PublicReplyResponder.findReply). */
 export interface ShownReply {
   platformId: string;
   text: string;
+  /** When the platform says it was written or last edited; null when it does not say. */
   at: Date | null;
 }
 
@@ -37,11 +40,6 @@ export function sameReplyText(shown: string, sent: string): boolean {
       .replace(/\s+/gu, ' ')
       .trim();
   return normal(shown) === normal(sent);
-}
-
-function quoted(text: string): string {
-  const flat = text.replace(/\s+/gu, ' ').trim();
-  return flat.length > 80 ? `"${flat.slice(0, 79)}…"` : `"${flat}"`;
 }
 
 /**
@@ -75,6 +73,6 @@ export function decideUnknownOutcome(input: {
   }
   return {
     kind: 'ask-person',
-    detail: `the post shows another reply (${quoted(shown.text)}, ${shown.at?.toISOString() ?? 'time unknown'}): check it before anyone answers again`,
+    detail: `the post shows another reply ("${excerpt(shown.text, 80)}", ${shown.at?.toISOString() ?? 'time unknown'}): check it before anyone answers again`,
   };
 }

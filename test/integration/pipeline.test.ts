@@ -13,6 +13,7 @@ import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
 import { BRAND, startHarness, type Harness } from '../helpers/harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
@@ -22,20 +23,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('Timed out waiting');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('X mentions → first replies (real Redis, real client, sandbox over HTTP)', () => {
   it('replies exactly once to an injected complaint, personalised, and records the decision', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { waitFor, waitUntil } from '../helpers/wait.js';
 
 let harness: Harness | undefined;
 
@@ -20,18 +21,6 @@ async function admin<T>(url: string, method: string, body?: unknown): Promise<T>
     throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
   }
   return (await response.json()) as T;
-}
-
-/** Polls `check` every 50 ms for up to 5 s; true once it holds. */
-async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (await check()) {
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
 }
 
 /** A 1-star App Store review about a crash, posted to the sandbox; returns its id. */
@@ -79,7 +68,7 @@ async function restartAfterDeath(
   const id = await postReview(url);
   await harness.app.start({ schedule: false });
   await harness.app.pollOnce(platform);
-  expect(await waitFor(async () => Promise.resolve(calls > 0))).toBe(true);
+  expect(await waitUntil(async () => Promise.resolve(calls > 0))).toBe(true);
   await harness.app.stop({ force: true });
   const app = harness.newApp({ wrapResponder: undefined, workers });
   await options.beforeRestart?.(id, app);
@@ -97,12 +86,9 @@ async function postPlayCrashReview(play: string): Promise<string> {
 }
 
 async function sentDraftOf(app: App, caseId: string) {
-  let found: Awaited<ReturnType<App['context']['drafts']['forCase']>>[number] | undefined;
-  await waitFor(async () => {
-    found = (await app.context.drafts.forCase(caseId)).find((draft) => draft.status === 'sent');
-    return found !== undefined;
-  });
-  return found;
+  return waitFor(async () =>
+    (await app.context.drafts.forCase(caseId)).find((draft) => draft.status === 'sent'),
+  );
 }
 
 describe('store reviews in the same pipeline (App Store and Google Play sandboxes)', () => {
@@ -170,10 +156,10 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
     await harness.mention('@acme order arrived damaged, really disappointed', { username: 'ida' });
     await harness.app.start({ schedule: false });
     await harness.app.pollOnce('x-mentions');
-    expect(await waitFor(async () => (await harness?.brandPosts())?.length === 1)).toBe(true);
+    expect(await waitUntil(async () => (await harness?.brandPosts())?.length === 1)).toBe(true);
     // The second X reply meets the spent budget: its queue waits ten minutes.
     const xQueue = harness.app.context.queues.send['x:post'];
-    expect(await waitFor(async () => (await xQueue.getRateLimitTtl()) > 0)).toBe(true);
+    expect(await waitUntil(async () => (await xQueue.getRateLimitTtl()) > 0)).toBe(true);
     const { id } = await admin<{ id: string }>(`${play}/__sandbox/play/reviews`, 'POST', {
       authorName: 'Ana',
       text: 'The app crashes every time I open the camera. Unusable since the update.',
@@ -182,7 +168,7 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
 
     await harness.app.pollOnce('google-play');
 
-    const replied = await waitFor(async () => {
+    const replied = await waitUntil(async () => {
       const replies = await admin<{ data: Array<{ reviewId: string }> }>(
         `${play}/__sandbox/play/replies`,
         'GET',
@@ -272,7 +258,7 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
           ?.reply({ inReplyToId: reviewId, text: personText });
       },
     });
-    const unknown = await waitFor(async () =>
+    const unknown = await waitUntil(async () =>
       (await app.context.people.list()).some((item) => item.reason === 'reply-outcome-unknown'),
     );
     await app.drain();

@@ -4,6 +4,9 @@ export const MODEL_FORMAT = 'earshot-model-1';
 
 const Count = z.number().int().min(0);
 
+/** The sentence-encoder settings' defaults: for training, and for model files written before they existed. */
+export const ENCODER_DEFAULTS = { encoderScale: 0.35, encoderL2: 0.3, encoderBlend: 0.35 } as const;
+
 export const FeatureSettings = z.strictObject({
   bigrams: z.boolean(),
   negationWindow: z.number().int().min(0).max(10),
@@ -27,7 +30,7 @@ export const ComplaintSettings = z.strictObject({
    * Scale of the sentence encoder's vector components as features, when the model is trained with it: with one
    * L2 penalty for all weights, a smaller scale regularises the encoder's weights harder.
    */
-  encoderScale: z.number().positive().default(0.35),
+  encoderScale: z.number().positive().default(ENCODER_DEFAULTS.encoderScale),
   /** p(complaint) at or above which a text is called a complaint. */
   threshold: z.number().gt(0).lt(1),
   maxIterations: z.number().int().min(1),
@@ -45,9 +48,9 @@ export const CategorySettings = z.strictObject({
   learningRate: z.number().positive(),
   seed: z.number().int(),
   /** L2 penalty of the category model over the sentence encoder's vector, when trained with one. */
-  encoderL2: z.number().positive().default(0.3),
+  encoderL2: z.number().positive().default(ENCODER_DEFAULTS.encoderL2),
   /** Share of that model in the blend of the two category models' log-probabilities (0 = words only). */
-  encoderBlend: z.number().min(0).max(1).default(0.35),
+  encoderBlend: z.number().min(0).max(1).default(ENCODER_DEFAULTS.encoderBlend),
 });
 export type CategorySettings = z.infer<typeof CategorySettings>;
 

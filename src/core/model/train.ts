@@ -4,7 +4,7 @@ import { extractFeatures } from './features.js';
 import { fitLogistic, fitSoftmax, fitSoftmaxBatch } from './linear.js';
 import type { SparseMatrix } from './linear.js';
 import { builtinLogOdds } from './predict.js';
-import { MODEL_FORMAT } from './schema.js';
+import { ENCODER_DEFAULTS, MODEL_FORMAT } from './schema.js';
 import type {
   CategorySettings,
   ComplaintSettings,
@@ -52,7 +52,7 @@ const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
     l2: 0.2,
     nbAlpha: 0.5,
     builtinScale: 0.3,
-    encoderScale: 0.35,
+    encoderScale: ENCODER_DEFAULTS.encoderScale,
     threshold: 0.5,
     maxIterations: 200,
   },
@@ -64,8 +64,8 @@ const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
     epochs: 20,
     learningRate: 0.1,
     seed: 1,
-    encoderL2: 0.3,
-    encoderBlend: 0.35,
+    encoderL2: ENCODER_DEFAULTS.encoderL2,
+    encoderBlend: ENCODER_DEFAULTS.encoderBlend,
   },
 };
 

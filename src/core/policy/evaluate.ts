@@ -41,6 +41,20 @@ interface Routed {
 }
 
 /** The first-response target for `severity`, counted from `start`. */
+/** Whether quiet hours hold no send of this severity (`quietHours.exceptSeverities`). */
+export function isQuietExempt(severity: Severity, policy: Policy): boolean {
+  return (policy.quietHours?.exceptSeverities ?? []).includes(severity);
+}
+
+/** Whether a person must answer at this severity: it needs approval and allows no safe acknowledgment. */
+export function severityNeedsPerson(severity: Severity, policy: Policy): boolean {
+  const { approval, safeAck } = policy;
+  return (
+    approval.severities.includes(severity) &&
+    !(safeAck.enabled && safeAck.severities.includes(severity))
+  );
+}
+
 export function responseDeadlineFor(start: Date, target: SlaTarget, policy: Policy): Date {
   if (target.kind === 'minutes') {
     return new Date(start.getTime() + target.minutes * MINUTE_MS);
@@ -222,8 +236,7 @@ function clocksFor(
       ? null
       : responseDeadlineFor(start, policy.sla[severity ?? 'P3'], policy).getTime();
 
-  const quietExempt =
-    severity !== null && (policy.quietHours?.exceptSeverities ?? []).includes(severity);
+  const quietExempt = severity !== null && isQuietExempt(severity, policy);
   const heldUntil =
     automatic && !quietExempt && isWithinQuietHours(now, policy.quietHours, policy.timezone)
       ? quietHoursEnd(now, policy.quietHours, policy.timezone)

@@ -1,4 +1,9 @@
-export { evaluatePolicy, responseDeadlineFor } from './evaluate.js';
+export {
+  evaluatePolicy,
+  isQuietExempt,
+  responseDeadlineFor,
+  severityNeedsPerson,
+} from './evaluate.js';
 export {
   addBusinessMinutes,
   addWorkingDays,

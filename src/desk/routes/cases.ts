@@ -7,7 +7,6 @@ import { relabelCase } from '../../app/relabel.js';
 import {
   effectiveClassification,
   loadCaseFacts,
-  loadLabelIndex,
   scanCases,
   type CaseFacts,
   type EffectiveClassification,
@@ -255,7 +254,7 @@ export function registerCaseRoutes(server: FastifyInstance, options: CaseRouteOp
   const ctx = options.app.context;
 
   async function factsOrThrow(id: string): Promise<CaseFacts> {
-    const facts = await loadCaseFacts(ctx, id, await loadLabelIndex(ctx));
+    const facts = await loadCaseFacts(ctx, id, (key) => ctx.labels.get(key));
     if (facts === null) {
       throw new ApiError(404, 'not-found', `No case ${id}`);
     }

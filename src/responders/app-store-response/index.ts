@@ -51,8 +51,9 @@ function stateOf(body: unknown, what: string): AppStoreResponseState {
 
 /**
  * Answers a customer review: POST /v1/customerReviewResponses. A review has at most one response and a new one
- * replaces it, so a retried send replaces rather than duplicates; `findReply` reads the review's response. Errors: 401/403 → PlatformAuthError,
- * 429 → PlatformRateLimited, 404/409/422 → PolicyBlocked with Apple's detail, 5xx or network → TransientNetworkError.
+ * replaces it, so a retried send replaces rather than duplicates; `findReply` reads the review's response.
+ * Errors: 401/403 → PlatformAuthError, 429 → PlatformRateLimited, 404/409/422 → PolicyBlocked with Apple's
+ * detail, 5xx or network → TransientNetworkError.
  */
 export function createAppStoreResponder(deps: {
   /** Default https://api.appstoreconnect.apple.com. */

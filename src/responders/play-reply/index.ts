@@ -79,6 +79,24 @@ function toPlatformError(error: unknown, now: number): unknown {
  */
 export function createPlayReplyResponder(options: PlayReplyResponderOptions): PublicReplyResponder {
   const base = `${options.baseUrl.replace(/\/+$/, '')}/androidpublisher/v3/applications/${encodeURIComponent(options.packageName)}/reviews`;
+  const call = async (
+    method: 'GET' | 'POST',
+    reviewPath: string,
+    body?: unknown,
+  ): Promise<unknown> => {
+    try {
+      return await googleApiRequest({
+        tokens: options.tokens,
+        method,
+        url: `${base}/${reviewPath}`,
+        ...(body !== undefined ? { body } : {}),
+        now: options.now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+    } catch (error) {
+      throw toPlatformError(error, options.now());
+    }
+  };
   return {
     platform: 'google-play',
     replyReplaces: true,
@@ -90,19 +108,9 @@ export function createPlayReplyResponder(options: PlayReplyResponderOptions): Pu
           `Google Play replies may have at most ${PLAY_REPLY_MAX_CHARACTERS} characters; this one has ${length}`,
         );
       }
-      let body: unknown;
-      try {
-        body = await googleApiRequest({
-          tokens: options.tokens,
-          method: 'POST',
-          url: `${base}/${encodeURIComponent(inReplyToId)}:reply`,
-          body: { replyText: text },
-          now: options.now,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        });
-      } catch (error) {
-        throw toPlatformError(error, options.now());
-      }
+      const body = await call('POST', `${encodeURIComponent(inReplyToId)}:reply`, {
+        replyText: text,
+      });
       const parsed = ReplyResponse.safeParse(body);
       const seconds =
         (parsed.success ? parsed.data.result?.lastEdited?.seconds : undefined) ??
@@ -110,18 +118,7 @@ export function createPlayReplyResponder(options: PlayReplyResponderOptions): Pu
       return { platformId: `${inReplyToId}@${seconds}` };
     },
     async findReply({ inReplyToId }) {
-      let body: unknown;
-      try {
-        body = await googleApiRequest({
-          tokens: options.tokens,
-          method: 'GET',
-          url: `${base}/${encodeURIComponent(inReplyToId)}`,
-          now: options.now,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        });
-      } catch (error) {
-        throw toPlatformError(error, options.now());
-      }
+      const body = await call('GET', encodeURIComponent(inReplyToId));
       const review = PlayReview.safeParse(body);
       if (!review.success) {
         throw new TransientNetworkError(`Google Play sent an unreadable review ${inReplyToId}`);

@@ -1,5 +1,6 @@
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { excerpt } from '../../../core/excerpt.js';
 import type { CaseSummary } from '../../routes/cases.js';
 import { Badge, ErrorNote, SeverityBadge, useSettings } from '../components.js';
 import { api, messageOf, query } from '../lib/api.js';
@@ -27,11 +28,6 @@ function inclusiveEnd(date: string): string {
     return date;
   }
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
-function excerpt(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function Select(props: {
@@ -191,7 +187,11 @@ export function CasesPage(props: { search: URLSearchParams }) {
                 ),
                 h('td', { class: 'nowrap' }, dateTime(item.postedAt)),
                 h('td', null, item.opening ? `@${item.opening.author.username}` : '—'),
-                h('td', { class: 'post-cell' }, item.opening ? excerpt(item.opening.text) : '—'),
+                h(
+                  'td',
+                  { class: 'post-cell' },
+                  item.opening ? excerpt(item.opening.text, 120) : '—',
+                ),
                 h(
                   'td',
                   null,

@@ -1,6 +1,7 @@
 import { h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { defaultLimit, measure } from '../../../core/draft/measure.js';
+import { excerpt } from '../../../core/excerpt.js';
 import { platformOf } from '../../../core/types.js';
 import type { DraftRecord } from '../../../store/drafts.js';
 import type { CaseDetail, MentionView } from '../../routes/cases.js';
@@ -18,11 +19,6 @@ import { api, messageOf, type SessionInfo } from '../lib/api.js';
 import { Link } from '../lib/router.js';
 
 type Mode = 'view' | 'edit' | 'reject';
-
-function excerpt(text: string, max = 90): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /** Weighted characters against the platform's limit: `n/280` on X, code points against 350 on Play. */
 export function CharCount(props: { draft: DraftRecord; text: string }) {
@@ -318,7 +314,7 @@ export function InboxPage(props: { session: SessionInfo; draftsVersion: number }
               h('span', { class: 'draft-author' }, `@${draft.authorUsername}`),
               h(Countdown, { deadline: draft.deadline }),
             ),
-            h('div', { class: 'draft-item-text' }, excerpt(draft.text)),
+            h('div', { class: 'draft-item-text' }, excerpt(draft.text, 90)),
             h(
               'div',
               { class: 'muted small' },
