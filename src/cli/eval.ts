@@ -328,6 +328,18 @@ function categoryTable(categories: CategoryMetrics): string[] {
   if (extra.length > 0) {
     lines.push(`  predicted only: ${extra.join(', ')}`);
   }
+  const given = predicted.filter(
+    (label, j): label is string => label !== null && counts.some((row) => (row[j] ?? 0) > 0),
+  );
+  if (given.length > 0 && !given.some((label) => actual.includes(label))) {
+    // Otherwise a reader sees 0.000 everywhere and may take it for a broken classifier.
+    lines.push(
+      '',
+      `note: no category in the file is one the classifier gives (${given.join(', ')}), so the per-category ` +
+        'figures compare different names; give the rules these categories (rules/*.yaml) or train a model ' +
+        'on this file (earshot train)',
+    );
+  }
   return lines;
 }
 

@@ -139,6 +139,18 @@ describe('earshot eval and train', () => {
     expect(out.some((line) => line.startsWith('{'))).toBe(false);
   });
 
+  it("eval says so when the file's categories are none the classifier gives", async () => {
+    // The file's categories (delay, bag) are not the default rules' (delivery, billing, …).
+    const dataPath = await file('labeled.csv', csv(true));
+    const { io, out } = capture();
+
+    expect(await runEval({ dataPath, json: true, rulesDir: RULES_DIR }, io)).toBe(0);
+
+    const note = out.find((line) => line.startsWith('note: no category in the file'));
+    expect(note).toMatch(/\(([a-z-]+, )*delivery(, [a-z-]+)*\)/);
+    expect(lastJson(out)).toMatchObject({ category_macro_f1: 0 });
+  });
+
   it('eval reports each bad row with file:line and goes on with the good ones', async () => {
     const text = csv(false).replace(
       '\np0,"thanks for the great flight",0',
@@ -226,6 +238,7 @@ describe('earshot eval and train', () => {
     expect(report.accuracy).toBe(1);
     expect(report.category_macro_f1).toBe(1);
     expect(evaluated.out.some((line) => line.startsWith('confusion matrix'))).toBe(true);
+    expect(evaluated.out.some((line) => line.startsWith('note:'))).toBe(false);
   });
 
   it('train uses the sentence encoder by default; eval --model encodes each text for such a model', async () => {
