@@ -1,6 +1,10 @@
 import { checkXGate, replyCostUsd } from '../core/gate.js';
 import { platformOf, type AuditRecord, type Platform } from '../core/types.js';
-import { decideUnknownOutcome, type UnknownOutcomeDecision } from '../core/unknown-outcome.js';
+import {
+  decideUnknownOutcome,
+  type ShownReply,
+  type UnknownOutcomeDecision,
+} from '../core/unknown-outcome.js';
 import {
   DuplicateContent,
   EarshotError,
@@ -86,10 +90,32 @@ export async function enqueueSend(
   );
 }
 
+/** How to read back what this draft's channel shows, and whether a new message there replaces the old one. */
+function readBackFor(
+  ctx: AppContext,
+  draft: DraftRecord,
+  platform: Platform,
+  since: Date,
+): { find: () => Promise<ShownReply | null>; replaces: boolean } | null {
+  if (draft.channel === 'dm') {
+    const dm = ctx.dmResponders.get(platform);
+    return dm === undefined
+      ? null
+      : { find: () => dm.findDm({ recipientId: draft.authorId, since }), replaces: false };
+  }
+  const reply = ctx.responders.get(platform);
+  return reply === undefined
+    ? null
+    : {
+        find: () => reply.findReply({ inReplyToId: draft.mentionId, since }),
+        replaces: reply.replyReplaces,
+      };
+}
+
 /**
- * An earlier attempt at this draft died during the platform call. Looks at what the platform shows under the
- * post: our text there → it went out; nothing newer there on a platform where a reply replaces → send again;
- * anything else (and DMs, which we do not read back) → a person checks.
+ * An earlier attempt at this draft died during the platform call. Looks at what the platform shows (under the
+ * post, or in the DM conversation): our text there → it went out; nothing newer there on a platform where a
+ * reply replaces → send again; anything else → a person checks.
  */
 async function settleUnknownOutcome(
   ctx: AppContext,
@@ -97,20 +123,19 @@ async function settleUnknownOutcome(
   platform: Platform,
   since: Date,
 ): Promise<UnknownOutcomeDecision> {
-  const responder = draft.channel === 'public-reply' ? ctx.responders.get(platform) : undefined;
-  if (responder === undefined) {
+  const readBack = readBackFor(ctx, draft, platform, since);
+  if (readBack === null) {
     return {
       kind: 'ask-person',
       detail: 'check the conversation before replying by hand',
     };
   }
   try {
-    const shown = await responder.findReply({ inReplyToId: draft.mentionId, since });
     return decideUnknownOutcome({
-      shown,
+      shown: await readBack.find(),
       text: draft.text,
       since,
-      replyReplaces: responder.replyReplaces,
+      replyReplaces: readBack.replaces,
     });
   } catch (error) {
     ctx.logger.warn({ err: error, draftId: draft.id }, 'could not read back a reply');

@@ -82,7 +82,7 @@ export async function wireX(config: Readonly<Config>, logger: Logger): Promise<X
     brand,
     sources,
     responders: [createXPublicReply({ client: client.readWrite, brandId: brand.id, now: nowMs })],
-    dmResponders: [createXDm({ client: client.readWrite, now: nowMs })],
+    dmResponders: [createXDm({ client: client.readWrite, brandId: brand.id, now: nowMs })],
     engagementLookup: createXEngagementLookup({ client: readOnly, brand, now: nowMs }),
     sandboxUrl: sandbox?.url ?? null,
     close: async () => {

@@ -68,11 +68,11 @@ export function decideUnknownOutcome(input: {
   if (shown === null) {
     return {
       kind: 'ask-person',
-      detail: `no reply from the brand to the post since ${since.toISOString()} was found, but the earlier attempt may still show up: check the thread before replying by hand`,
+      detail: `nothing from the brand since ${since.toISOString()} was found there, but the earlier attempt may still show up: check the thread or conversation before replying by hand`,
     };
   }
   return {
     kind: 'ask-person',
-    detail: `the post shows another reply ("${excerpt(shown.text, 80)}", ${shown.at?.toISOString() ?? 'time unknown'}): check it before anyone answers again`,
+    detail: `the platform shows another reply from the brand ("${excerpt(shown.text, 80)}", ${shown.at?.toISOString() ?? 'time unknown'}): check it before anyone answers again`,
   };
 }

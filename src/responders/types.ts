@@ -47,4 +47,9 @@ export interface PublicReplyResponder {
 export interface DmResponder {
   platform: Platform;
   sendDm(request: { recipientId: string; text: string }): Promise<Sent>;
+  /**
+   * The brand's latest message to `recipientId` written at or after `since` (less the clock margin), or null
+   * when there is none. Used, like findReply, to settle a DM whose outcome is unknown.
+   */
+  findDm(request: { recipientId: string; since: Date }): Promise<ShownReply | null>;
 }

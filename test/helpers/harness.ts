@@ -12,7 +12,7 @@ import { packageRoot } from '../../src/lib/package-root.js';
 import { createXClient } from '../../src/lib/x-client.js';
 import { createRedisConnection } from '../../src/queue/connection.js';
 import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
-import type { PublicReplyResponder } from '../../src/responders/types.js';
+import type { DmResponder, PublicReplyResponder } from '../../src/responders/types.js';
 import {
   SANDBOX_X_CREDENTIALS,
   startXSandbox,
@@ -44,6 +44,8 @@ export interface HarnessOptions {
   dryRun?: boolean;
   /** Wraps each real public-reply responder (X, and the stores with `stores`), e.g. to simulate a process dying mid-call. */
   wrapResponder?: (real: PublicReplyResponder) => PublicReplyResponder;
+  /** The same for the X DM channel. */
+  wrapDmResponder?: (real: DmResponder) => DmResponder;
   draft?: AppDeps['draft'];
   policy?: (shipped: Policy) => Policy;
   budgets?: AppDeps['budgets'];
@@ -129,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   function newApp(overrides: Partial<HarnessOptions> = {}): App {
     const merged = { ...options, ...overrides };
     const real = createXPublicReply({ client: client.readWrite, brandId: BRAND.id, now: clock });
+    const realDm = createXDm({ client: client.readWrite, brandId: BRAND.id, now: clock });
     const searchQueries = merged.searchQueries ?? [];
     const app = createApp({
       prefix,
@@ -139,7 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       brand: BRAND,
       policy: merged.policy ? merged.policy(shippedPolicy) : shippedPolicy,
       privacyUrlConfigured: merged.privacyUrl !== null,
-      dmResponders: [createXDm({ client: client.readWrite, now: clock })],
+      dmResponders: [merged.wrapDmResponder?.(realDm) ?? realDm],
       notifiers: merged.notifiers ?? [],
       deskBaseUrl: 'http://desk.test',
       jitterMs: 0,

@@ -340,7 +340,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     ]);
     const audit = await app.context.audit.forCase(`x-${postId}`);
     const failed = audit.find((record) => record.reason === 'reply-outcome-unknown');
-    expect(failed?.detail).toMatch(/no reply from the brand to the post since .* was found/);
+    expect(failed?.detail).toMatch(/nothing from the brand since .* was found there/);
   });
 
   it('defers polling on a 429 until x-rate-limit-reset, without crashing', async () => {

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeCaseState } from '../../src/app/case-state.js';
 import type { Actor } from '../../src/app/drafts.js';
+import type { App } from '../../src/app.js';
+import type { DmResponder } from '../../src/responders/types.js';
 import type { DraftRecord } from '../../src/store/drafts.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 let harness: Harness | undefined;
 
@@ -13,10 +16,16 @@ afterEach(async () => {
 
 const ana: Actor = { name: 'ana', role: 'approver' };
 
-async function dms(h: Harness): Promise<Array<{ participant_id: string; text: string }>> {
+interface SandboxDm {
+  dm_event_id: string;
+  participant_id: string;
+  text: string;
+  created_at: string;
+}
+
+async function dms(h: Harness): Promise<SandboxDm[]> {
   const response = await fetch(`${h.sandbox.url}/__sandbox/x/dms`);
-  return ((await response.json()) as { data: Array<{ participant_id: string; text: string }> })
-    .data;
+  return ((await response.json()) as { data: SandboxDm[] }).data;
 }
 
 /** Starts the app with one P1 complaint polled and triaged: its first reply waits for a person. */
@@ -222,6 +231,92 @@ describe('reply policy: approvals, opt-outs, DMs, kill switch (real Redis, sandb
     expect(sentDms).toHaveLength(1);
     expect(sentDms[0]?.text).toContain('https://acme.test/privacy');
     expect(sentDms[0]?.text).toMatch(/order number|e-?mail/i);
+  });
+
+  /** A DM channel whose process "dies" during the call: the call never returns, after sending or before. */
+  const dyingDm =
+    (calls: { count: number }, sendFirst: boolean) =>
+    (real: DmResponder): DmResponder => ({
+      ...real,
+      async sendDm(request) {
+        calls.count += 1;
+        if (sendFirst) {
+          await real.sendDm(request);
+        }
+        return new Promise<never>(() => undefined);
+      },
+    });
+
+  async function restartAfterDmDeath(sendFirst: boolean): Promise<{ postId: string; app: App }> {
+    const calls = { count: 0 };
+    const workers = { lockDuration: 1000, stalledInterval: 500 };
+    // The retry must not wait a minute for the DM budget's next token.
+    const plenty = { capacity: 1000, refillTokens: 1000, refillEveryMs: 900_000 };
+    harness = await startHarness({
+      privacyUrl: 'https://acme.test/privacy',
+      wrapDmResponder: dyingDm(calls, sendFirst),
+      workers,
+      budgets: { 'x:post': plenty, 'x:dm': plenty },
+    });
+    const postId = await harness.mention('@acme my card was charged but the order failed', {
+      username: 'dana',
+      name: 'Dana',
+    });
+    await harness.app.start({ schedule: false });
+    await harness.app.pollOnce('x-mentions');
+    await waitFor(async () => (calls.count > 0 ? true : undefined));
+    await harness.app.stop({ force: true });
+    const app = harness.newApp({ wrapDmResponder: undefined, workers });
+    await app.start({ schedule: false });
+    return { postId, app };
+  }
+
+  it('never sends a DM twice when a worker dies after sending it: the DM found in the conversation is recorded as sent', async () => {
+    const { postId, app } = await restartAfterDmDeath(true);
+    const sent = await waitFor(async () => {
+      const drafts = await app.context.drafts.forCase(`x-${postId}`);
+      return drafts.find((draft) => draft.channel === 'dm' && draft.status === 'sent');
+    });
+    await app.drain();
+
+    const sentDms = await dms(harness!);
+    expect(sentDms).toHaveLength(1);
+    expect(sent.platformResponseId).toBe(sentDms[0]?.dm_event_id);
+    expect(sent.sentAt).toBe(sentDms[0]?.created_at);
+    const audit = await app.context.audit.forCase(`x-${postId}`);
+    const dmSent = audit.filter((record) => record.reason === 'dm-sent');
+    expect(dmSent).toHaveLength(1);
+    expect(dmSent[0]?.detail).toMatch(/^found on x after an earlier attempt .* was cut off/);
+    expect(audit.map((record) => record.reason)).not.toContain('reply-outcome-unknown');
+    expect(await app.context.people.list()).toEqual([]);
+    const lookups = harness!.sandbox
+      .requests()
+      .filter((request) => request.path.endsWith('/dm_events'));
+    expect(lookups.map((request) => [request.path, request.status])).toEqual([
+      [`/2/dm_conversations/with/${sent.authorId}/dm_events`, 200],
+    ]);
+  });
+
+  it('hands the case to a person when a worker died before the DM went out: it never sends on a guess', async () => {
+    const { postId, app } = await restartAfterDmDeath(false);
+    const unknown = await waitFor(async () => {
+      const items = await app.context.people.list();
+      return items.find((item) => item.reason === 'reply-outcome-unknown');
+    });
+    await app.drain();
+
+    expect(unknown.mention.id).toBe(postId);
+    expect(await dms(harness!)).toEqual([]);
+    const drafts = await app.context.drafts.forCase(`x-${postId}`);
+    expect(
+      drafts
+        .filter((draft) => draft.channel === 'dm')
+        .map((draft) => [draft.status, draft.failure]),
+    ).toEqual([['failed', 'reply-outcome-unknown']]);
+    const audit = await app.context.audit.forCase(`x-${postId}`);
+    expect(audit.find((record) => record.reason === 'reply-outcome-unknown')?.detail).toMatch(
+      /nothing from the brand since .* was found there/,
+    );
   });
 
   it('posts nothing automated between quiet hours: the acknowledgment waits for their end', async () => {

@@ -771,6 +771,108 @@ describe('X sandbox through the real twitter-api-v2 client', () => {
       });
     });
   });
+
+  describe('GET /2/dm_conversations/with/:participant_id/dm_events', () => {
+    async function sendThree(): Promise<{ participant: string; ids: string[] }> {
+      const mention = await seedMention(sandbox, { text: 'help', author: { username: 'sam' } });
+      const other = await seedMention(sandbox, { text: 'help', author: { username: 'kim' } });
+      const { client } = sandboxClient(sandbox);
+      const ids: string[] = [];
+      for (const text of ['first', 'second', 'third']) {
+        clock += 60_000;
+        const sent = (await client.v2.sendDmToParticipant(mention.author_id, {
+          text,
+        })) as unknown as { data: { dm_event_id: string } };
+        ids.push(sent.data.dm_event_id);
+      }
+      await client.v2.sendDmToParticipant(other.author_id, { text: 'to someone else' });
+      return { participant: mention.author_id, ids };
+    }
+
+    it('lists the conversation newest first with the fields asked for, paging through the real client', async () => {
+      const { participant, ids } = await sendThree();
+      const { client } = sandboxClient(sandbox);
+
+      const paginator = await client.v2.listDmEventsWithParticipant(participant, {
+        'dm_event.fields': ['created_at', 'sender_id'],
+        event_types: ['MessageCreate'],
+        max_results: 2,
+      });
+      const firstPage = [...paginator.events];
+      await paginator.fetchNext();
+
+      expect(firstPage).toEqual([
+        {
+          id: ids[2],
+          event_type: 'MessageCreate',
+          text: 'third',
+          sender_id: BRAND.id,
+          created_at: new Date(START + 180_000).toISOString(),
+        },
+        {
+          id: ids[1],
+          event_type: 'MessageCreate',
+          text: 'second',
+          sender_id: BRAND.id,
+          created_at: new Date(START + 120_000).toISOString(),
+        },
+      ]);
+      expect(paginator.events.map((event) => event.id)).toEqual([ids[2], ids[1], ids[0]]);
+      expect(paginator.done).toBe(true);
+    });
+
+    it('answers default fields, an empty conversation and bad parameters as X does', async () => {
+      const { participant } = await sendThree();
+      const { client } = sandboxClient(sandbox);
+
+      const plain = await client.v2.get(
+        'dm_conversations/with/:id/dm_events',
+        {},
+        {
+          params: { id: participant },
+        },
+      );
+      const empty = await client.v2.get(
+        'dm_conversations/with/:id/dm_events',
+        {},
+        {
+          params: { id: '1999999999' },
+        },
+      );
+      const bad = await apiError(
+        client.v2.get(
+          'dm_conversations/with/:id/dm_events',
+          { max_results: 101 },
+          {
+            params: { id: 'sam' },
+          },
+        ),
+      );
+
+      expect(plain.data[0]).toEqual({
+        id: expect.any(String),
+        event_type: 'MessageCreate',
+        text: 'third',
+      });
+      expect(empty).toEqual({ meta: { result_count: 0 } });
+      expect(bad.code).toBe(400);
+      expect(
+        (bad.data as { errors: Array<{ message: string }> }).errors.map((e) => e.message),
+      ).toEqual([
+        'The `participant_id` path parameter value [sam] does not match ^[0-9]{1,19}$',
+        'The `max_results` query parameter value [101] is not between 1 and 100',
+      ]);
+    });
+
+    it('refuses an app-only bearer: DMs are private', async () => {
+      const { participant } = await sendThree();
+      const { client } = sandboxClient(sandbox, 'app-bearer');
+
+      const error = await apiError(client.v2.listDmEventsWithParticipant(participant));
+
+      expect(error.code).toBe(403);
+    });
+  });
 });
 
 describe('X sandbox admin API', () => {

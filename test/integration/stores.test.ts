@@ -270,7 +270,7 @@ describe('store reviews in the same pipeline (App Store and Google Play sandboxe
     expect(responses.data.map((response) => response.responseBody)).toEqual([personText]);
     const audit = await app.context.audit.forCase(`app-store-${id}`);
     expect(audit.find((record) => record.reason === 'reply-outcome-unknown')?.detail).toContain(
-      'the post shows another reply ("Hi Sam, Ana here',
+      'the platform shows another reply from the brand ("Hi Sam, Ana here',
     );
   });
 

@@ -75,7 +75,7 @@ describe('decideUnknownOutcome', () => {
     });
     expect(decision.kind).toBe('ask-person');
     expect(decision.kind === 'ask-person' && decision.detail).toContain(
-      'the post shows another reply ("Hi Sam, Ana here: a fix ships this week."',
+      'the platform shows another reply from the brand ("Hi Sam, Ana here: a fix ships this week."',
     );
   });
 
@@ -84,7 +84,7 @@ describe('decideUnknownOutcome', () => {
     expect(decision).toEqual({
       kind: 'ask-person',
       detail:
-        'no reply from the brand to the post since 2026-11-22T10:00:00.000Z was found, but the earlier attempt may still show up: check the thread before replying by hand',
+        'nothing from the brand since 2026-11-22T10:00:00.000Z was found there, but the earlier attempt may still show up: check the thread or conversation before replying by hand',
     });
   });
 

@@ -61,5 +61,6 @@ export const AdminLimits = z.strictObject({
   'GET /2/tweets': AdminEndpointLimits,
   'POST /2/tweets': AdminEndpointLimits,
   'POST /2/dm_conversations/with/:participant_id/messages': AdminEndpointLimits,
+  'GET /2/dm_conversations/with/:participant_id/dm_events': AdminEndpointLimits,
 });
 export type AdminLimits = z.infer<typeof AdminLimits>;

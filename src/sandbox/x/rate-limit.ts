@@ -17,6 +17,9 @@ export const DEFAULT_X_RATE_LIMITS: XRateLimits = {
     perUser24h: 1_440,
     perApp24h: 1_440,
   },
+  // In neither table of platform-facts §1.10: the DM send's 15 per user per 15 minutes stands in until X's own
+  // figure is known (earshot reads a conversation only to settle a DM whose outcome is unknown).
+  'GET /2/dm_conversations/with/:participant_id/dm_events': { perUser15m: 15 },
 };
 
 export const X_ENDPOINT_KEYS = [
@@ -26,6 +29,7 @@ export const X_ENDPOINT_KEYS = [
   'GET /2/tweets',
   'POST /2/tweets',
   'POST /2/dm_conversations/with/:participant_id/messages',
+  'GET /2/dm_conversations/with/:participant_id/dm_events',
 ] as const satisfies readonly XEndpointKey[];
 
 /** Merges overrides into limits: a number sets, `null` removes, an absent key keeps. */

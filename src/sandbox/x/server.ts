@@ -11,6 +11,7 @@ import {
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { ADMIN_PREFIX, handleAdmin, resetSandbox } from './routes/admin.js';
 import { createPostEndpoint } from './routes/create-post.js';
+import { dmEventsEndpoint } from './routes/dm-events.js';
 import type { Endpoint } from './routes/endpoint.js';
 import { lookupEndpoint } from './routes/lookup.js';
 import { mentionsEndpoint } from './routes/mentions.js';
@@ -27,6 +28,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   lookupEndpoint,
   createPostEndpoint,
   sendDmEndpoint,
+  dmEventsEndpoint,
 ];
 
 interface Sandbox {

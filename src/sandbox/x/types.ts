@@ -7,7 +7,8 @@ export type XEndpointKey =
   | 'GET /2/tweets/search/recent'
   | 'GET /2/tweets'
   | 'POST /2/tweets'
-  | 'POST /2/dm_conversations/with/:participant_id/messages';
+  | 'POST /2/dm_conversations/with/:participant_id/messages'
+  | 'GET /2/dm_conversations/with/:participant_id/dm_events';
 
 /**
  * Limits for one endpoint. A number sets the limit, `null` removes it, an absent key keeps the default.
