@@ -150,7 +150,8 @@ interface World {
   logs: CapturedLog[];
 }
 
-let world: World | null = null;
+// Every world a test set up, including one it replaced: each is closed and its keys deleted afterwards.
+let worlds: World[] = [];
 
 function setUp(
   options: { store?: UserStoreOptions; server?: Partial<DeskServerDeps> } = {},
@@ -166,18 +167,18 @@ function setUp(
   ]);
   const { logger, lines } = captureLogs('debug');
   const server = createDeskServer({ drafts, users, logger, ...options.server });
-  world = { prefix, redis, users, drafts, server, logs: lines };
+  const world = { prefix, redis, users, drafts, server, logs: lines };
+  worlds.push(world);
   return world;
 }
 
 afterEach(async () => {
-  if (world === null) {
-    return;
+  for (const world of worlds) {
+    await world.server.close();
+    world.redis.disconnect();
+    await deletePrefix(world.prefix);
   }
-  await world.server.close();
-  world.redis.disconnect();
-  await deletePrefix(world.prefix);
-  world = null;
+  worlds = [];
 });
 
 async function tokenFor(users: UserStore, name: string, role: Actor['role']): Promise<string> {

@@ -63,6 +63,7 @@ describe('createRateLimiter', () => {
         perUser24h: 1_440,
         perApp24h: 1_440,
       },
+      'GET /2/dm_conversations/with/:participant_id/dm_events': { perUser15m: 15 },
     });
   });
 
