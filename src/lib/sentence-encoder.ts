@@ -87,13 +87,35 @@ export function encoderOfModel(model: TrainedModel, source: string): SentenceEnc
   return SENTENCE_ENCODER;
 }
 
-/** The classifier with the encoder's vector of each text added to its input (one text at a time). */
+/** Vectors kept per process (about 2 KB each): the engagement watch classifies the same posts run after run. */
+const VECTOR_CACHE_SIZE = 2_000;
+
+/**
+ * The classifier with the encoder's vector of each text added to its input (one text at a time). The last
+ * `cacheSize` texts' vectors are kept, so a text classified again is not encoded again.
+ */
 export function withEncoder(
   classify: (input: ClassifierInput) => Classification,
   encoder: () => Promise<SentenceEncoder>,
+  cacheSize = VECTOR_CACHE_SIZE,
 ): (input: ClassifierInput) => Promise<Classification> {
+  // A Map iterates in insertion order, so its first key is the least recently used.
+  const cache = new Map<string, Float32Array>();
   return async (input) => {
-    const [encoding] = await (await encoder()).embed([input.text]);
+    const key = encoderText(input.text);
+    let encoding = cache.get(key);
+    if (encoding === undefined) {
+      [encoding] = await (await encoder()).embed([input.text]);
+      if (encoding === undefined) {
+        throw new Error('the sentence encoder returned no vector');
+      }
+    } else {
+      cache.delete(key);
+    }
+    cache.set(key, encoding);
+    if (cache.size > cacheSize) {
+      cache.delete(cache.keys().next().value as string);
+    }
     return classify({ ...input, encoding });
   };
 }

@@ -1,9 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadClassifierRules } from '../../src/config/rules.js';
+import { createClassifier } from '../../src/core/classify/index.js';
 import {
   SENTENCE_ENCODER_DIMENSIONS,
   encoderText,
   loadSentenceEncoder,
+  withEncoder,
+  type SentenceEncoder,
 } from '../../src/lib/sentence-encoder.js';
+
+const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -57,5 +64,41 @@ describe('the sentence encoder (weights from node_modules, nothing downloaded)',
     }
 
     expect(cosine(cancelled, sameMeaning)).toBeGreaterThan(cosine(cancelled, praise) + 0.2);
+  });
+});
+
+describe('withEncoder: the classifier a model with the encoder runs behind', () => {
+  it('encodes a text once while it is among the last texts seen, and hands the vector to the classifier', async () => {
+    const real = await loadSentenceEncoder();
+    const encoded: string[] = [];
+    const counting: SentenceEncoder = {
+      ...real,
+      embed: (texts, onBatch) => {
+        encoded.push(...texts);
+        return real.embed(texts, onBatch);
+      },
+    };
+    const seen: Array<Float32Array | undefined> = [];
+    const classify = withEncoder(
+      (input) => {
+        seen.push(input.encoding);
+        return createClassifier(loadClassifierRules(RULES_DIR))(input);
+      },
+      () => Promise.resolve(counting),
+      2,
+    );
+    const a = 'my flight was cancelled and nobody helps';
+    const b = 'thanks for the lovely crew';
+    const c = 'where is my bag';
+
+    for (const text of [a, b, a, `@united ${a}`, c, a, b]) {
+      await classify({ text, source: 'x-mentions' });
+    }
+
+    // a and "@united a" read the same; b fell out when c came (a was used more recently), so b is encoded again.
+    expect(encoded).toEqual([a, b, c, b]);
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[3]).toBe(seen[0]);
+    expect(Array.from(seen[0] ?? [])).toEqual(Array.from((await real.embed([a]))[0] ?? []));
   });
 });
