@@ -78,7 +78,7 @@ describe('withEncoder: the classifier a model with the encoder runs behind', () 
         return real.embed(texts, onBatch);
       },
     };
-    const seen: Array<Float32Array | undefined> = [];
+    const seen: Array<ArrayLike<number> | undefined> = [];
     const classify = withEncoder(
       (input) => {
         seen.push(input.encoding);

@@ -1,11 +1,10 @@
 import type { TweetV2PostTweetResult, TwitterApiReadWrite } from 'twitter-api-v2';
+import { CLOCK_MARGIN_MS } from '../../core/unknown-outcome.js';
 import { rateLimitReport, toPlatformError } from '../../lib/x-errors.js';
 import type { PublicReplyResponder } from '../types.js';
 
 /** Recent search reaches back 7 days (GET /2/tweets/search/recent). */
 const SEARCH_WINDOW_MS = 7 * 24 * 3_600_000;
-/** Our clock and X's may differ a little: search from a minute before the attempt began. */
-const CLOCK_SLACK_MS = 60_000;
 /** Pages of 100 of the brand's replies read while looking for one; a brand posting more has to check by hand. */
 const FIND_MAX_PAGES = 5;
 
@@ -42,8 +41,8 @@ export function createXPublicReply(deps: {
     async findReply({ inReplyToId, since }) {
       const now = deps.now();
       const start = Math.max(
-        since.getTime() - CLOCK_SLACK_MS,
-        now - SEARCH_WINDOW_MS + CLOCK_SLACK_MS,
+        since.getTime() - CLOCK_MARGIN_MS,
+        now - SEARCH_WINDOW_MS + CLOCK_MARGIN_MS,
       );
       try {
         let page = await deps.client.v2.search(`from:${deps.brandId} is:reply`, {
