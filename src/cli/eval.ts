@@ -288,7 +288,7 @@ function table(
   lines.push(
     report.texts_per_second === null
       ? 'speed: too fast to time on this clock'
-      : `speed: ${report.texts_per_second.toLocaleString('en-US')} texts/s (classification only)`,
+      : `speed: ${report.texts_per_second.toLocaleString('en-US')} texts/s (classification only, one cold pass; npm run bench:classify measures a warm process)`,
   );
   return lines;
 }
