@@ -2,11 +2,11 @@ import { excerpt } from './excerpt.js';
 
 /**
  * Settling a send whose outcome is unknown: an earlier attempt claimed the sent-guard and died during the
- * platform call, so the reply may or may not be out. We look at what the platform shows under the post and
- * decide from that alone. Pure.
+ * platform call, so the reply may or may not be out. We look at what the platform shows under the post (or in
+ * the DM conversation) and decide from that alone. Pure.
  */
 
-/** A reply the platform shows under a post or review (PublicReplyResponder.findReply). */
+/** A reply the platform shows under a post or review, or a DM in a conversation (findReply, findDm). */
 export interface ShownReply {
   platformId: string;
   text: string;

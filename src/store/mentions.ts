@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Classification, Decision, Engagement, Mention, SourceId } from '../core/types.js';
+import { COMPARE_AND_SET, updateJson } from './compare-and-set.js';
 import type { RedisKeys } from './keys.js';
 
 /** An earlier revision of an edited store review, with what was decided about it. */
@@ -28,12 +29,6 @@ export interface StoredMention {
 export type StoreOutcome =
   { status: 'new' } | { status: 'unchanged' } | { status: 'revised'; previous: StoredMention };
 
-/** Replaces the value only if nobody changed it since it was read. */
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
-
 /**
  * Archive of every mention seen, deduped by (source, id). Store reviews can be edited: a new `revision` of a
  * stored review replaces the current one and keeps the old one in `history`, never losing what was seen.
@@ -43,26 +38,12 @@ export function createMentionStore(redis: Redis, keys: RedisKeys) {
    * Applies `change` to the stored mention with compare-and-set, so a concurrent write (triage recording its
    * decision, a new revision) is never lost. Returns the new value, or null when absent or `change` refused.
    */
-  async function update(
+  function update(
     source: SourceId,
     id: string,
     change: (stored: StoredMention) => StoredMention | null,
   ): Promise<StoredMention | null> {
-    const key = keys.mention(source, id);
-    for (let attempt = 0; attempt < 10; attempt += 1) {
-      const raw = await redis.get(key);
-      if (raw === null) {
-        return null;
-      }
-      const next = change(JSON.parse(raw) as StoredMention);
-      if (next === null) {
-        return null;
-      }
-      if ((await redis.eval(COMPARE_AND_SET, 1, key, raw, JSON.stringify(next))) === 1) {
-        return next;
-      }
-    }
-    throw new Error(`Mention ${source}/${id} kept changing while being updated`);
+    return updateJson(redis, keys.mention(source, id), change, `Mention ${source}/${id}`);
   }
 
   return {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Classification, Mention } from '../core/types.js';
+import { updateJson } from './compare-and-set.js';
 import type { RedisKeys } from './keys.js';
 
 export interface PersonItem {
@@ -62,12 +63,6 @@ return 1
 
 // Items read per round trip while indexing an earlier version's queue.
 const INDEX_BATCH = 500;
-
-/** Writes the item only if nobody changed it since we read it. KEYS: item. ARGV: JSON read, JSON to write. */
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
 
 function parseItems(raw: ReadonlyArray<string | null>): PersonItem[] {
   return raw
@@ -150,33 +145,19 @@ export function createPeopleQueue(redis: Redis, keys: RedisKeys) {
      * Applies `change` to a waiting item with compare-and-set, so it cannot undo a person marking it done at the
      * same moment. Returns the updated item, or null for an unknown or done item, or when `change` returned null.
      */
-    async update(
+    update(
       itemId: string,
       change: (item: PersonItem) => PersonItem | null,
     ): Promise<PersonItem | null> {
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        const raw = await redis.get(keys.needsPersonItem(itemId));
-        const item = raw === null ? null : (JSON.parse(raw) as PersonItem);
-        if (item === null || item.doneAt !== undefined) {
-          return null;
-        }
-        const next = change(item);
-        if (next === null) {
-          return null;
-        }
-        const written = JSON.stringify({ ...next, id: item.id, caseId: item.caseId });
-        const swapped = await redis.eval(
-          COMPARE_AND_SET,
-          1,
-          keys.needsPersonItem(itemId),
-          raw ?? '',
-          written,
-        );
-        if (swapped === 1) {
-          return JSON.parse(written) as PersonItem;
-        }
-      }
-      throw new Error(`People-queue item ${itemId} kept changing under us; try again`);
+      return updateJson<PersonItem>(
+        redis,
+        keys.needsPersonItem(itemId),
+        (item) => {
+          const next = item.doneAt === undefined ? change(item) : null;
+          return next === null ? null : { ...next, id: item.id, caseId: item.caseId };
+        },
+        `People-queue item ${itemId}`,
+      );
     },
 
     /** How many items wait for a person. */

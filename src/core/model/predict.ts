@@ -64,7 +64,13 @@ interface CompiledCategory {
   /** Summed weights of the current text, one per label (predictions are synchronous). */
   sums: Float64Array;
   /** The category model over the sentence encoder's vector, and its share of the blend. */
-  encoder: { biases: Float64Array; weights: Float64Array; blend: number } | null;
+  encoder: {
+    biases: Float64Array;
+    weights: Float64Array;
+    blend: number;
+    /** The encoder model's scores of the current text (predictions are synchronous). */
+    scores: Float64Array;
+  } | null;
 }
 
 /** Lookup tables built once per model. */
@@ -162,6 +168,7 @@ function compile(model: TrainedModel): CompiledModel {
                     biases: Float64Array.from(model.category.encoder.biases),
                     weights: Float64Array.from(model.category.encoder.weights),
                     blend: model.hyperparameters.category.encoderBlend,
+                    scores: new Float64Array(model.category.labels.length),
                   },
           },
   };
@@ -282,7 +289,8 @@ function bestCategory(
   // With an encoder model: (1 − blend) × log p(words) + blend × log p(encoder), renormalised below.
   if (encoder !== null && encoding !== undefined) {
     logSoftmax(sums);
-    const other = Float64Array.from(encoder.biases);
+    const other = encoder.scores;
+    other.set(encoder.biases);
     for (let j = 0; j < encoding.length; j += 1) {
       const x = encoding[j] ?? 0;
       for (let c = 0; c < classes; c += 1) {

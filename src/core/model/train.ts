@@ -243,21 +243,18 @@ function trainComplaint(
   }
   // Columns after the vocabulary: the built-in's score (if any), then the encoder's vector (if any).
   const builtinColumn = vocabulary.length;
-  const encoderColumn = builtinColumn + (builtinScores === null ? 0 : 1);
+  const builtinWidth = builtinScores === null ? 0 : 1;
+  const encoderColumn = builtinColumn + builtinWidth;
   const dimensions = encoded?.vectors[0]?.length ?? 0;
-  const matrix = withDenseColumns(
-    presence,
-    encoderColumn - builtinColumn + dimensions,
-    (r, out) => {
-      if (builtinScores !== null) {
-        out[0] = (builtinScores[r] ?? 0) * settings.builtinScale;
-      }
-      const vector = encoded?.vectors[r];
-      for (let j = 0; j < dimensions; j += 1) {
-        out[encoderColumn - builtinColumn + j] = (vector?.[j] ?? 0) * settings.encoderScale;
-      }
-    },
-  );
+  const matrix = withDenseColumns(presence, builtinWidth + dimensions, (r, out) => {
+    if (builtinScores !== null) {
+      out[0] = (builtinScores[r] ?? 0) * settings.builtinScale;
+    }
+    const vector = encoded?.vectors[r];
+    for (let j = 0; j < dimensions; j += 1) {
+      out[builtinWidth + j] = (vector?.[j] ?? 0) * settings.encoderScale;
+    }
+  });
   const fit = fitLogistic(matrix, labels, {
     l2: settings.l2,
     maxIterations: settings.maxIterations,

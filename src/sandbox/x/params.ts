@@ -1,12 +1,16 @@
 import { isXId } from './ids.js';
 import { invalidParameter, type InvalidParameter } from './problems.js';
 
-/** X's error for a query parameter value that is not a post or user id. */
-export function notAnXId(name: string, value: string): InvalidParameter {
+/** X's error for a query (or path) parameter value that is not a post or user id. */
+export function notAnXId(
+  name: string,
+  value: string,
+  where: 'query' | 'path' = 'query',
+): InvalidParameter {
   return invalidParameter(
     name,
     value,
-    `The \`${name}\` query parameter value [${value}] does not match ^[0-9]{1,19}$`,
+    `The \`${name}\` ${where} parameter value [${value}] does not match ^[0-9]{1,19}$`,
   );
 }
 

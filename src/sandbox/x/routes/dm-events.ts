@@ -1,6 +1,6 @@
 import { compareIds, isXId } from '../ids.js';
 import { jsonResponse } from '../http.js';
-import { createQueryReader } from '../params.js';
+import { createQueryReader, notAnXId } from '../params.js';
 import { invalidParameter } from '../problems.js';
 import type { SandboxDm, SandboxState } from '../state.js';
 import type { Endpoint } from './endpoint.js';
@@ -63,13 +63,7 @@ export const dmEventsEndpoint: Endpoint = {
     const participantId = params[0] ?? '';
     const reader = createQueryReader(request.url.searchParams, PARAMS);
     if (!isXId(participantId)) {
-      reader.errors.push(
-        invalidParameter(
-          'participant_id',
-          participantId,
-          `The \`participant_id\` path parameter value [${participantId}] does not match ^[0-9]{1,19}$`,
-        ),
-      );
+      reader.errors.push(notAnXId('participant_id', participantId, 'path'));
     }
     const maxResults = reader.int('max_results', 1, 100) ?? 100;
     const types = reader.list(['event_types'], EVENT_TYPES);

@@ -1,7 +1,6 @@
 import { isXId } from '../ids.js';
 import { paginate } from '../paging.js';
-import { createQueryReader } from '../params.js';
-import { invalidParameter } from '../problems.js';
+import { createQueryReader, notAnXId } from '../params.js';
 import { newestFirst, type SandboxPost } from '../state.js';
 import type { Endpoint } from './endpoint.js';
 import {
@@ -53,13 +52,7 @@ export const mentionsEndpoint: Endpoint = {
     const reader = createQueryReader(request.url.searchParams, PARAMS);
     const userId = params[0] ?? '';
     if (!isXId(userId)) {
-      reader.errors.push(
-        invalidParameter(
-          'id',
-          userId,
-          `The \`id\` path parameter value [${userId}] does not match ^[0-9]{1,19}$`,
-        ),
-      );
+      reader.errors.push(notAnXId('id', userId, 'path'));
     }
     const bounds = {
       sinceId: reader.id('since_id'),

@@ -1,6 +1,7 @@
 import { compareIds, isXId } from '../ids.js';
+import { notAnXId } from '../params.js';
 import { jsonResponse, parseJsonBody, problemResponse } from '../http.js';
-import { forbidden, invalidParameter, type InvalidParameter } from '../problems.js';
+import { forbidden, type InvalidParameter } from '../problems.js';
 import type { Endpoint } from './endpoint.js';
 import { badRequest } from './timeline.js';
 
@@ -48,13 +49,7 @@ export const sendDmEndpoint: Endpoint = {
   handle({ state, request, params }) {
     const participantId = params[0] ?? '';
     if (!isXId(participantId)) {
-      return badRequest([
-        invalidParameter(
-          'participant_id',
-          participantId,
-          `The \`participant_id\` path parameter value [${participantId}] does not match ^[0-9]{1,19}$`,
-        ),
-      ]);
+      return badRequest([notAnXId('participant_id', participantId, 'path')]);
     }
     const body = parseJsonBody(request);
     if (!body.ok) {
