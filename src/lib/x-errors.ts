@@ -61,11 +61,31 @@ export function toPlatformError(error: unknown, now: number): unknown {
     return new TransientNetworkError(`X answered ${error.code}`, { cause: error });
   }
   if (error instanceof ApiRequestError) {
-    return new TransientNetworkError(`X request failed: ${error.requestError.message}`, {
-      cause: error,
+    const cause = networkErrorOf(error);
+    return new TransientNetworkError(`X request failed: ${cause?.message ?? error.message}`, {
+      cause: cause ?? error,
     });
   }
   return error;
+}
+
+/**
+ * The network error (ECONNREFUSED, ECONNRESET, a timeout …) under a request that got no answer. twitter-api-v2
+ * 1.29 stores it as `_options.error` while its `requestError` getter reads `_options.requestError`, so the
+ * getter is always undefined (the detail-less "Request failed." of plhery/node-twitter-api-v2#353); both are
+ * read, so the cause survives whichever the library fixes.
+ */
+function networkErrorOf(error: ApiRequestError): Error | null {
+  const documented: unknown = error.requestError;
+  if (documented instanceof Error) {
+    return documented;
+  }
+  const options: unknown = Reflect.get(error, '_options');
+  const stored =
+    typeof options === 'object' && options !== null
+      ? (options as { error?: unknown }).error
+      : undefined;
+  return stored instanceof Error ? stored : null;
 }
 
 /**
