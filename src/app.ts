@@ -49,7 +49,7 @@ import { backfillSource, type BackfillProgress } from './app/backfill.js';
 import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
 import { requestNotification } from './app/notify.js';
-import { budgetFor, SendingPaused, sendDraft } from './app/send-draft.js';
+import { budgetFor, giveUpSend, SendingPaused, sendDraft } from './app/send-draft.js';
 import { triageMention } from './app/triage.js';
 import { runWatchdog, type WatchdogReport } from './app/watchdog.js';
 import {
@@ -99,6 +99,7 @@ export interface AppDeps {
     lockDuration?: number;
     stalledInterval?: number;
     sendAttempts?: number;
+    sendBackoffMs?: number;
     notifyBackoffMs?: number;
   };
 }
@@ -164,7 +165,12 @@ export function createApp(deps: AppDeps): App {
         new Queue<SendDraftJob>(SEND_QUEUE_NAMES[budget], {
           connection: queueConnection,
           prefix,
-          defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: deps.workers?.sendAttempts ?? 5 },
+          // 8 attempts, 2 s doubling: an outage of about four minutes is ridden out before a person takes over.
+          defaultJobOptions: {
+            ...DEFAULT_JOB_OPTIONS,
+            attempts: deps.workers?.sendAttempts ?? 8,
+            backoff: { type: 'exponential', delay: deps.workers?.sendBackoffMs ?? 2000 },
+          },
         }),
       ]),
     ) as Record<BudgetName, Queue<SendDraftJob>>,
@@ -275,12 +281,14 @@ export function createApp(deps: AppDeps): App {
               await worker.rateLimit(Math.max(250, error.resetAt - deps.now().getTime()));
               throw Worker.RateLimitError();
             }
-            if (
-              error instanceof PolicyBlocked ||
-              error instanceof DuplicateContent ||
-              error instanceof PlatformAuthError
-            ) {
+            if (error instanceof PolicyBlocked || error instanceof DuplicateContent) {
               throw new UnrecoverableError(error.message);
+            }
+            const attempts = job.attemptsMade + 1;
+            if (error instanceof PlatformAuthError || attempts >= (job.opts.attempts ?? 1)) {
+              // Retrying cannot help now: the draft fails and a person takes over (sendDraft handled the two above).
+              await giveUpSend(context, job.data.draftId, error, attempts);
+              throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
             }
             throw error;
           }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultLimit, measure } from '../core/draft.js';
 import { platformOf, type AuditRecord } from '../core/types.js';
 import type { DraftRecord, DraftStatus } from '../store/drafts.js';
-import { formatAuditLine } from '../store/audit-log.js';
+import { draftAuditFields, formatAuditLine } from '../store/audit-log.js';
 import type { AppContext } from './context.js';
 import { enqueueSend } from './send-draft.js';
 
@@ -57,20 +57,7 @@ export function createDraftService(ctx: AppContext): DraftService {
     draft: DraftRecord,
     entry: Pick<AuditRecord, 'outcome' | 'reason' | 'actor'> & Partial<AuditRecord>,
   ) {
-    const record: AuditRecord = {
-      at: ctx.now().toISOString(),
-      caseId: draft.caseId,
-      source: draft.source,
-      mentionId: draft.mentionId,
-      ruleId: draft.ruleId,
-      ruleVersion: draft.ruleVersion,
-      classifierVersion: draft.classifierVersion,
-      severity: draft.severity,
-      category: draft.category,
-      text: draft.text,
-      detail: `draft ${draft.id}`,
-      ...entry,
-    };
+    const record: AuditRecord = { ...draftAuditFields(draft, ctx.now()), ...entry };
     await ctx.audit.append(record);
     ctx.logger.info(
       { caseId: draft.caseId, draftId: draft.id, actor: entry.actor },

@@ -1,5 +1,5 @@
 import { checkXGate, replyCostUsd } from '../core/gate.js';
-import { platformOf, type AuditRecord, type Platform } from '../core/types.js';
+import { platformOf, type AuditRecord, type Mention, type Platform } from '../core/types.js';
 import {
   decideUnknownOutcome,
   type ShownReply,
@@ -14,7 +14,7 @@ import {
   TransientNetworkError,
 } from '../errors.js';
 import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
-import { formatAuditLine } from '../store/audit-log.js';
+import { draftAuditFields, formatAuditLine } from '../store/audit-log.js';
 import { draftIds, type DraftRecord } from '../store/drafts.js';
 import type { AppContext, BudgetName } from './context.js';
 import type { Sent } from '../responders/types.js';
@@ -146,6 +146,99 @@ async function settleUnknownOutcome(
   }
 }
 
+/** The fields every audit record about sending this draft carries; the actor is whoever approved it. */
+function auditBase(draft: DraftRecord, now: Date): Omit<AuditRecord, 'outcome' | 'reason'> {
+  return {
+    ...draftAuditFields(draft, now),
+    actor: draft.automated ? 'earshot' : (draft.decidedBy ?? 'earshot'),
+  };
+}
+
+async function recordSend(ctx: AppContext, draft: DraftRecord, entry: AuditRecord): Promise<void> {
+  await ctx.audit.append(entry);
+  ctx.logger.info({ caseId: draft.caseId, draftId: draft.id }, formatAuditLine(entry));
+}
+
+/**
+ * A person takes over a draft that automation could not send: an item on the people queue and, when that item is
+ * new, a notification (`needs-person`, or `outcome-unknown` when the platform may have posted it), so a complaint
+ * never waits unseen on the desk.
+ */
+async function handToPerson(
+  ctx: AppContext,
+  mention: Mention,
+  draft: DraftRecord,
+  reason: string,
+  now: Date,
+  kind: 'needs-person' | 'outcome-unknown' = 'needs-person',
+): Promise<void> {
+  if (!(await ctx.people.add(personItemFor(mention, draft.caseId, reason, now, draft.id)))) {
+    return;
+  }
+  await ctx.notify({
+    kind,
+    eventId: `${kind}-${draft.id}`,
+    mention,
+    caseId: draft.caseId,
+    severity: draft.severity,
+    category: draft.category,
+    deadline: draft.deadline,
+  });
+}
+
+/**
+ * The send queue gave up on an approved draft: its attempts ran out on errors that may pass (the platform
+ * unreachable, 5xx answers), or the platform refused our credentials. The draft fails and a person takes over,
+ * told whether the platform may have posted it (an attempt cut off mid-call leaves the sent-guard pending).
+ */
+export async function giveUpSend(
+  ctx: AppContext,
+  draftId: string,
+  error: unknown,
+  attempts: number,
+): Promise<void> {
+  const draft = await ctx.drafts.get(draftId);
+  if (draft === null || draft.status !== 'approved') {
+    return;
+  }
+  const stored = await ctx.mentions.get(draft.source, draft.mentionId);
+  if (stored === null) {
+    return;
+  }
+  const platform = platformOf(draft.source);
+  const guard = await ctx.sentGuard.get(platform, draft.id);
+  if (guard?.state === 'sent') {
+    return;
+  }
+  const uncertain = guard?.state === 'pending';
+  const reason = uncertain ? 'reply-outcome-unknown' : 'send-failed';
+  const message = error instanceof Error ? error.message : String(error);
+  const now = ctx.now();
+  await handToPerson(
+    ctx,
+    stored.mention,
+    draft,
+    reason,
+    now,
+    uncertain ? 'outcome-unknown' : 'needs-person',
+  );
+  const failed = await ctx.drafts.update(draft.id, (current) =>
+    current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
+  );
+  if (failed === null) {
+    return;
+  }
+  const tries = attempts === 1 ? 'after 1 attempt' : `after ${attempts} attempts`;
+  await recordSend(ctx, draft, {
+    ...auditBase(draft, now),
+    outcome: 'failed',
+    reason,
+    detail: uncertain
+      ? `gave up ${tries} (${message}); the last was cut off mid-call, so ${platform} may show it: check the thread before replying by hand (draft ${draft.id})`
+      : `gave up ${tries} (${message}); ${platform} did not take it: a person replies instead (draft ${draft.id})`,
+  });
+}
+
 /**
  * Sends one approved draft, at most once: pause check → X gate → rate budget → sent-guard claim →
  * platform call → record. A guard found 'pending' means an earlier attempt died mid-call: what the platform
@@ -167,24 +260,8 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
   }
   const platform = platformOf(draft.source);
   const now = ctx.now();
-  const base: Omit<AuditRecord, 'outcome' | 'reason'> = {
-    at: now.toISOString(),
-    caseId: draft.caseId,
-    source: draft.source,
-    mentionId: draft.mentionId,
-    actor: draft.automated ? 'earshot' : (draft.decidedBy ?? 'earshot'),
-    ruleId: draft.ruleId,
-    ruleVersion: draft.ruleVersion,
-    classifierVersion: draft.classifierVersion,
-    severity: draft.severity,
-    category: draft.category,
-    text: draft.text,
-    detail: `draft ${draft.id}`,
-  };
-  const record = async (entry: AuditRecord): Promise<void> => {
-    await ctx.audit.append(entry);
-    ctx.logger.info({ caseId: draft.caseId, draftId: draft.id }, formatAuditLine(entry));
-  };
+  const base = auditBase(draft, now);
+  const record = (entry: AuditRecord): Promise<void> => recordSend(ctx, draft, entry);
   const stored = await ctx.mentions.get(draft.source, draft.mentionId);
   if (stored === null) {
     throw new PolicyBlocked(
@@ -200,9 +277,7 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
         : null,
     );
     await record({ ...base, outcome: 'blocked', reason, detail: `${detail} (draft ${draft.id})` });
-    await ctx.people.add(
-      personItemFor(stored.mention, draft.caseId, `blocked-${reason}`, now, draft.id),
-    );
+    await handToPerson(ctx, stored.mention, draft, `blocked-${reason}`, now);
     return { status: 'blocked', reason };
   };
 
@@ -260,8 +335,13 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     if (settled.kind === 'posted') {
       found = { platformId: settled.platformId, at: settled.at, since: guard.since };
     } else if (settled.kind === 'ask-person') {
-      await ctx.people.add(
-        personItemFor(stored.mention, draft.caseId, 'reply-outcome-unknown', now, draft.id),
+      await handToPerson(
+        ctx,
+        stored.mention,
+        draft,
+        'reply-outcome-unknown',
+        now,
+        'outcome-unknown',
       );
       await ctx.drafts.update(draft.id, (current) =>
         current.status === 'approved'
@@ -273,15 +353,6 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
         outcome: 'failed',
         reason: 'reply-outcome-unknown',
         detail: `an earlier attempt started at ${guard.since} and did not finish; ${settled.detail} (draft ${draft.id})`,
-      });
-      await ctx.notify({
-        kind: 'outcome-unknown',
-        mention: stored.mention,
-        caseId: draft.caseId,
-        severity: draft.severity,
-        category: draft.category,
-        deadline: draft.deadline,
-        eventId: `outcome-unknown-${draft.id}`,
       });
       return { status: 'outcome_unknown' };
     }
@@ -329,7 +400,7 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
         await ctx.drafts.update(draft.id, (current) =>
           current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
         );
-        await ctx.people.add(personItemFor(stored.mention, draft.caseId, reason, now, draft.id));
+        await handToPerson(ctx, stored.mention, draft, reason, now);
       }
       throw error;
     }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AuditRecord } from '../core/types.js';
+import type { DraftRecord } from './drafts.js';
 import type { RedisKeys } from './keys.js';
 
 /** Append-only audit log: one Redis stream for everything, plus a list per case for its timeline. */
@@ -53,4 +54,24 @@ export function formatAuditLine(record: AuditRecord): string {
     parts.push(`(${JSON.stringify(record.detail).slice(1, -1)})`);
   }
   return parts.join(' ');
+}
+
+/** The fields every audit record about a draft carries: its case, post, rule, classifier and text. */
+export function draftAuditFields(
+  draft: DraftRecord,
+  at: Date,
+): Omit<AuditRecord, 'outcome' | 'reason' | 'actor'> {
+  return {
+    at: at.toISOString(),
+    caseId: draft.caseId,
+    source: draft.source,
+    mentionId: draft.mentionId,
+    ruleId: draft.ruleId,
+    ruleVersion: draft.ruleVersion,
+    classifierVersion: draft.classifierVersion,
+    severity: draft.severity,
+    category: draft.category,
+    text: draft.text,
+    detail: `draft ${draft.id}`,
+  };
 }

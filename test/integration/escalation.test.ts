@@ -3,7 +3,11 @@ import {
   createWebhookNotifier,
   verifyWebhookSignature,
 } from '../../src/responders/webhook/index.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { createXClient } from '../../src/lib/x-client.js';
+import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
+import type { PublicReplyResponder } from '../../src/responders/types.js';
+import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
+import { BRAND, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { sandboxClient } from './sandbox-x-client.js';
 
@@ -237,5 +241,125 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
       .filter((request) => request.path === '/2/tweets')
       .map((r) => r.status);
     expect(statuses).toEqual([201, 201, 201, 201]);
+  });
+});
+
+const COMPLAINT = '@acme my parcel is a week late and tracking has not moved';
+
+/**
+ * The X public-reply responder as main.ts builds it, but talking to `baseUrl()` (read when the first reply is
+ * sent, so it can name the harness's own sandbox) with `keys`.
+ */
+function xResponderAt(
+  baseUrl: () => string,
+  keys = SANDBOX_X_CREDENTIALS,
+): (real: PublicReplyResponder) => PublicReplyResponder {
+  return (real) => {
+    if (real.platform !== 'x') {
+      return real;
+    }
+    let responder: PublicReplyResponder | undefined;
+    const connected = (): PublicReplyResponder =>
+      (responder ??= createXPublicReply({
+        client: createXClient({ kind: 'oauth1', keys }, baseUrl()).readWrite,
+        brandId: BRAND.id,
+        now: Date.now,
+      }));
+    return {
+      ...real,
+      reply: (request) => connected().reply(request),
+      findReply: (request) => connected().findReply(request),
+    };
+  };
+}
+
+/** Starts a harness that notifies a webhook receiver, polls one P2 complaint and lets every queue run dry. */
+async function runComplaint(options: HarnessOptions): Promise<{ postId: string; caseId: string }> {
+  receiver = await startHttpReceiver();
+  harness = await startHarness({
+    ...options,
+    notifiers: [createWebhookNotifier({ url: receiver.url, secret: SECRET })],
+  });
+  const postId = await harness.mention(COMPLAINT);
+  await harness.app.start({ schedule: false });
+  await harness.app.pollOnce('x-mentions');
+  await harness.app.drain();
+  return { postId, caseId: `x-${postId}` };
+}
+
+async function notifications(): Promise<Delivered['data'][]> {
+  await receiver!.waitForRequests(1);
+  return receiver!.requests.map((request) => (JSON.parse(request.body) as Delivered).data);
+}
+
+describe('sending gives up to a person, who is told (real Redis, real client over HTTP)', () => {
+  it('X unreachable through every attempt: the reply fails to a person, nothing is posted', async () => {
+    // Nothing listens on port 1: every call is refused before X could have taken it.
+    const { postId, caseId } = await runComplaint({
+      wrapResponder: xResponderAt(() => 'http://127.0.0.1:1'),
+      workers: { sendAttempts: 3, sendBackoffMs: 10 },
+    });
+
+    expect(await harness!.brandPosts()).toEqual([]);
+    const [draft] = await harness!.app.context.drafts.forCase(caseId);
+    expect([draft?.status, draft?.failure]).toEqual(['failed', 'send-failed']);
+    const people = await harness!.app.context.people.list();
+    expect(people.map((item) => [item.reason, item.draftId, item.mention.id])).toEqual([
+      ['send-failed', draft?.id, postId],
+    ]);
+    const audit = await harness!.app.context.audit.forCase(caseId);
+    const attempts = audit.filter((record) => record.reason === 'transient-network');
+    expect(attempts).toHaveLength(3);
+    const gaveUp = audit.filter((record) => record.reason === 'send-failed');
+    expect(gaveUp).toHaveLength(1);
+    expect(gaveUp[0]?.outcome).toBe('failed');
+    expect(gaveUp[0]?.detail).toMatch(
+      /^gave up after 3 attempts \(X request failed: .*ECONNREFUSED.*\); x did not take it/,
+    );
+    expect(await harness!.app.context.sentGuard.get('x', draft?.id ?? '')).toBeNull();
+    expect(await notifications()).toEqual([
+      expect.objectContaining({ kind: 'needs-person', caseId, severity: 'P2' }),
+    ]);
+  });
+
+  it('X refuses the credentials: no retry, the reply goes to a person at once', async () => {
+    const { caseId } = await runComplaint({
+      wrapResponder: xResponderAt(() => harness!.sandbox.url, {
+        ...SANDBOX_X_CREDENTIALS,
+        appSecret: 'not-the-secret',
+      }),
+    });
+
+    expect(await harness!.brandPosts()).toEqual([]);
+    const posts = harness!.sandbox
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path === '/2/tweets');
+    expect(posts.map((request) => request.status)).toEqual([401]);
+    const [draft] = await harness!.app.context.drafts.forCase(caseId);
+    expect([draft?.status, draft?.failure]).toEqual(['failed', 'send-failed']);
+    const audit = await harness!.app.context.audit.forCase(caseId);
+    expect(audit.find((record) => record.reason === 'send-failed')?.detail).toMatch(
+      /^gave up after 1 attempt \(X rejected the credentials \(401\)/,
+    );
+    expect((await harness!.app.context.people.list()).map((item) => item.reason)).toEqual([
+      'send-failed',
+    ]);
+    expect((await notifications()).map((event) => event.kind)).toEqual(['needs-person']);
+  });
+
+  it('a reply blocked at the last check goes to a person, and people are told once', async () => {
+    const { caseId } = await runComplaint({
+      policy: (shipped) => ({ ...shipped, gate: { ...shipped.gate, dailyPostCap: 0 } }),
+    });
+
+    expect(await harness!.brandPosts()).toEqual([]);
+    const [draft] = await harness!.app.context.drafts.forCase(caseId);
+    expect(draft?.status).toBe('blocked');
+    expect((await harness!.app.context.people.list()).map((item) => item.reason)).toEqual([
+      'blocked-daily-post-cap',
+    ]);
+    expect(await notifications()).toEqual([
+      expect.objectContaining({ kind: 'needs-person', caseId, severity: 'P2' }),
+    ]);
   });
 });

@@ -8,7 +8,8 @@ import { SEVERITIES, type Severity, type SourceId } from '../../core/types.js';
  * - `escalation`: policy routed the case to a person (`escalate_human` / `escalate_dm`).
  * - `sla-warning`: the first-response deadline is `notify.minutesBefore` away and nobody has answered.
  * - `sla-breach`: the deadline passed without an answer.
- * - `needs-person`: an automatic step gave up (a draft was blocked, a template did not fit) and a person must act.
+ * - `needs-person`: sending gave up (a draft blocked at the last check, a text the platform rejected, a send that
+ *   kept failing or whose credentials were refused) and a person must reply.
  * - `outcome-unknown`: a send may or may not have reached the platform; check it before anyone retries.
  *
  * @example

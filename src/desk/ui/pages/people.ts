@@ -14,6 +14,8 @@ const REASON_TEXT: Record<string, string> = {
   'question-needs-person': 'A question no template answers',
   'desk-escalation': 'Escalated from the desk',
   'reply-outcome-unknown': 'A reply may or may not have been posted: check the thread',
+  'send-failed':
+    'A reply could not be sent (the platform was unreachable or refused it): reply by hand',
 };
 
 /** Marks one item done; the page drops it from the list once the server agrees. */
