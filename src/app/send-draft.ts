@@ -115,7 +115,7 @@ function readBackFor(
 /**
  * An earlier attempt at this draft died during the platform call. Looks at what the platform shows (under the
  * post, or in the DM conversation): our text there → it went out; nothing newer there on a platform where a
- * reply replaces → send again; anything else → a person checks.
+ * reply replaces → send again; the platform unreachable → try again later; anything else → a person checks.
  */
 async function settleUnknownOutcome(
   ctx: AppContext,
@@ -138,6 +138,11 @@ async function settleUnknownOutcome(
       replyReplaces: readBack.replaces,
     });
   } catch (error) {
+    if (error instanceof TransientNetworkError) {
+      // The platform could not be reached: the guard stays pending and a later attempt reads back again; the
+      // send queue's last attempt hands the draft to a person (giveUpSend).
+      throw error;
+    }
     ctx.logger.warn({ err: error, draftId: draft.id }, 'could not read back a reply');
     return {
       kind: 'ask-person',

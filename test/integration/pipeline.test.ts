@@ -10,8 +10,9 @@ import { createXClient } from '../../src/lib/x-client.js';
 import type { App } from '../../src/app.js';
 import { LEGACY_SEND_QUEUE } from '../../src/queue/jobs.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
+import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
-import { BRAND, startHarness, type Harness } from '../helpers/harness.js';
+import { BRAND, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -274,7 +275,10 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       },
     });
 
-  async function restartAfterDeath(postFirst: boolean): Promise<{ postId: string; app: App }> {
+  async function restartAfterDeath(
+    postFirst: boolean,
+    afterRestart: Partial<HarnessOptions> = {},
+  ): Promise<{ postId: string; app: App }> {
     const calls = { count: 0 };
     harness = await startHarness({
       wrapResponder: dyingMidCall(calls, postFirst),
@@ -290,6 +294,7 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     const app = harness.newApp({
       wrapResponder: undefined,
       workers: { lockDuration: 1000, stalledInterval: 500 },
+      ...afterRestart,
     });
     await app.start({ schedule: false });
     return { postId, app };
@@ -322,6 +327,44 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
       .requests()
       .filter((request) => request.path === '/2/tweets/search/recent');
     expect(searches.map((request) => request.query.query)).toEqual([`from:${BRAND.id} is:reply`]);
+  });
+
+  it('reads back again when X cannot be reached after a cut-off send, instead of handing it to a person', async () => {
+    const unreachable = createXPublicReply({
+      // Nothing listens on port 1: the first read-back is refused.
+      client: createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, 'http://127.0.0.1:1')
+        .readWrite,
+      brandId: BRAND.id,
+      now: Date.now,
+    });
+    let reads = 0;
+    const { postId, app } = await restartAfterDeath(true, {
+      wrapResponder: (real) =>
+        real.platform !== 'x'
+          ? real
+          : {
+              ...real,
+              reply: (request) => real.reply(request),
+              findReply: (request) => {
+                reads += 1;
+                return reads === 1 ? unreachable.findReply(request) : real.findReply(request);
+              },
+            },
+      workers: { lockDuration: 1000, stalledInterval: 500, sendBackoffMs: 10 },
+    });
+    const sent = await waitFor(async () => {
+      const drafts = await app.context.drafts.forCase(`x-${postId}`);
+      return drafts.find((draft) => draft.status === 'sent');
+    });
+    await app.drain();
+
+    expect(reads).toBe(2);
+    const posts = await harness!.brandPosts();
+    expect(posts.map((post) => post.id)).toEqual([sent.platformResponseId]);
+    const audit = await app.context.audit.forCase(`x-${postId}`);
+    expect(audit.filter((record) => record.reason === 'reply-posted')).toHaveLength(1);
+    expect(audit.map((record) => record.reason)).not.toContain('reply-outcome-unknown');
+    expect(await app.context.people.list()).toEqual([]);
   });
 
   it('hands the case to a person when a worker died mid-call and X shows no reply: it never posts on a guess', async () => {
