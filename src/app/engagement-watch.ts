@@ -20,7 +20,7 @@ import type { AuditRecord, Classification, Severity } from '../core/types.js';
 import { PlatformRateLimited } from '../errors.js';
 import { jobIds, SEVERITY_PRIORITY } from '../queue/jobs.js';
 import type { EngagementLookup } from '../sources/types.js';
-import { formatAuditLine } from '../store/audit-log.js';
+import { draftAuditFields, formatAuditLine } from '../store/audit-log.js';
 import { parseMentionKey, type CaseRecord } from '../store/cases.js';
 import type { StoredMention } from '../store/mentions.js';
 import { draftIds, type DraftRecord } from '../store/drafts.js';
@@ -347,7 +347,7 @@ async function returnToPerson(
   queued: QueuedSend,
   raise: { from: Severity; to: Severity; deadline: string | null; notifyAt: string | null },
 ): Promise<void> {
-  const now = ctx.now().toISOString();
+  const now = ctx.now();
   const pending: DraftRecord = {
     ...draft,
     id: draftIds.raised(draft.id),
@@ -355,7 +355,7 @@ async function returnToPerson(
     status: 'pending_approval',
     severity: raise.to,
     approvalReasons: [`severity-${raise.to.toLowerCase()}`],
-    createdAt: now,
+    createdAt: now.toISOString(),
     createdBy: 'earshot',
     decidedAt: null,
     decidedBy: null,
@@ -385,19 +385,11 @@ async function returnToPerson(
   // started meanwhile is locked and finishes on its own.
   await queued.job.remove().catch(() => undefined);
   const entry: AuditRecord = {
-    at: now,
-    caseId: draft.caseId,
-    source: draft.source,
-    mentionId: draft.mentionId,
+    ...draftAuditFields(draft, now),
     outcome: 'drafted',
     reason: 'severity-raised-needs-approval',
     actor: 'earshot',
-    ruleId: draft.ruleId,
-    ruleVersion: draft.ruleVersion,
-    classifierVersion: draft.classifierVersion,
     severity: raise.to,
-    category: draft.category,
-    text: draft.text,
     detail: `automated reply ${draft.id} held back (${raise.from} → ${raise.to}); waits for approval as ${pending.id}`,
   };
   await ctx.audit.append(entry);

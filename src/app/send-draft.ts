@@ -192,6 +192,31 @@ async function handToPerson(
 }
 
 /**
+ * Ends an approved draft as failed with a person taking over: the people-queue item and notification first (so
+ * nothing is lost if we stop here), then the draft's status and the audit line.
+ */
+async function failToPerson(
+  ctx: AppContext,
+  mention: Mention,
+  draft: DraftRecord,
+  now: Date,
+  failure: { reason: string; kind: 'needs-person' | 'outcome-unknown'; detail: string },
+): Promise<void> {
+  await handToPerson(ctx, mention, draft, failure.reason, now, failure.kind);
+  await ctx.drafts.update(draft.id, (current) =>
+    current.status === 'approved'
+      ? { ...current, status: 'failed', failure: failure.reason }
+      : null,
+  );
+  await recordSend(ctx, draft, {
+    ...auditBase(draft, now),
+    outcome: 'failed',
+    reason: failure.reason,
+    detail: `${failure.detail} (draft ${draft.id})`,
+  });
+}
+
+/**
  * The send queue gave up on an approved draft: its attempts ran out on errors that may pass (the platform
  * unreachable, 5xx answers), or the platform refused our credentials. The draft fails and a person takes over,
  * told whether the platform may have posted it (an attempt cut off mid-call leaves the sent-guard pending).
@@ -216,32 +241,25 @@ export async function giveUpSend(
     return;
   }
   const uncertain = guard?.state === 'pending';
-  const reason = uncertain ? 'reply-outcome-unknown' : 'send-failed';
   const message = error instanceof Error ? error.message : String(error);
-  const now = ctx.now();
-  await handToPerson(
+  const tries = attempts === 1 ? 'after 1 attempt' : `after ${attempts} attempts`;
+  await failToPerson(
     ctx,
     stored.mention,
     draft,
-    reason,
-    now,
-    uncertain ? 'outcome-unknown' : 'needs-person',
+    ctx.now(),
+    uncertain
+      ? {
+          reason: 'reply-outcome-unknown',
+          kind: 'outcome-unknown',
+          detail: `gave up ${tries} (${message}); the last was cut off mid-call, so ${platform} may show it: check the thread before replying by hand`,
+        }
+      : {
+          reason: 'send-failed',
+          kind: 'needs-person',
+          detail: `gave up ${tries} (${message}); ${platform} did not take it: a person replies instead`,
+        },
   );
-  const failed = await ctx.drafts.update(draft.id, (current) =>
-    current.status === 'approved' ? { ...current, status: 'failed', failure: reason } : null,
-  );
-  if (failed === null) {
-    return;
-  }
-  const tries = attempts === 1 ? 'after 1 attempt' : `after ${attempts} attempts`;
-  await recordSend(ctx, draft, {
-    ...auditBase(draft, now),
-    outcome: 'failed',
-    reason,
-    detail: uncertain
-      ? `gave up ${tries} (${message}); the last was cut off mid-call, so ${platform} may show it: check the thread before replying by hand (draft ${draft.id})`
-      : `gave up ${tries} (${message}); ${platform} did not take it: a person replies instead (draft ${draft.id})`,
-  });
 }
 
 /**
@@ -340,24 +358,10 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
     if (settled.kind === 'posted') {
       found = { platformId: settled.platformId, at: settled.at, since: guard.since };
     } else if (settled.kind === 'ask-person') {
-      await handToPerson(
-        ctx,
-        stored.mention,
-        draft,
-        'reply-outcome-unknown',
-        now,
-        'outcome-unknown',
-      );
-      await ctx.drafts.update(draft.id, (current) =>
-        current.status === 'approved'
-          ? { ...current, status: 'failed', failure: 'reply-outcome-unknown' }
-          : null,
-      );
-      await record({
-        ...base,
-        outcome: 'failed',
+      await failToPerson(ctx, stored.mention, draft, now, {
         reason: 'reply-outcome-unknown',
-        detail: `an earlier attempt started at ${guard.since} and did not finish; ${settled.detail} (draft ${draft.id})`,
+        kind: 'outcome-unknown',
+        detail: `an earlier attempt started at ${guard.since} and did not finish; ${settled.detail}`,
       });
       return { status: 'outcome_unknown' };
     }

@@ -37,6 +37,18 @@ const templates = loadTemplates(`${root}/templates`);
 /** The shipped policy without quiet hours, so tests behave the same at any hour; tests that need them add them. */
 const shippedPolicy: Policy = { ...loadPolicy(`${root}/rules`), quietHours: null };
 
+/** Nothing listens on port 1: a client aimed here is refused before any platform could take the request. */
+export const UNREACHABLE_URL = 'http://127.0.0.1:1';
+
+/** The X public-reply responder as main.ts builds it for the brand, talking to `baseUrl` with `keys`. */
+export function xReplyResponder(
+  baseUrl: string,
+  keys = SANDBOX_X_CREDENTIALS,
+): PublicReplyResponder {
+  const client = createXClient({ kind: 'oauth1', keys }, baseUrl);
+  return createXPublicReply({ client: client.readWrite, brandId: BRAND.id, now: Date.now });
+}
+
 export interface HarnessOptions {
   clock?: () => number;
   sandbox?: Partial<Omit<XSandboxOptions, 'brand'>>;

@@ -3,11 +3,15 @@ import {
   createWebhookNotifier,
   verifyWebhookSignature,
 } from '../../src/responders/webhook/index.js';
-import { createXClient } from '../../src/lib/x-client.js';
-import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
-import { BRAND, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import {
+  startHarness,
+  UNREACHABLE_URL,
+  xReplyResponder,
+  type Harness,
+  type HarnessOptions,
+} from '../helpers/harness.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { sandboxClient } from './sandbox-x-client.js';
 
@@ -247,8 +251,8 @@ describe('escalation to people, the SLA watchdog and posting budgets', () => {
 const COMPLAINT = '@acme my parcel is a week late and tracking has not moved';
 
 /**
- * The X public-reply responder as main.ts builds it, but talking to `baseUrl()` (read when the first reply is
- * sent, so it can name the harness's own sandbox) with `keys`.
+ * Swaps the X public-reply responder for one talking to `baseUrl()` (read when the first reply is sent, so it can
+ * name the harness's own sandbox) with `keys`.
  */
 function xResponderAt(
   baseUrl: () => string,
@@ -259,12 +263,7 @@ function xResponderAt(
       return real;
     }
     let responder: PublicReplyResponder | undefined;
-    const connected = (): PublicReplyResponder =>
-      (responder ??= createXPublicReply({
-        client: createXClient({ kind: 'oauth1', keys }, baseUrl()).readWrite,
-        brandId: BRAND.id,
-        now: Date.now,
-      }));
+    const connected = (): PublicReplyResponder => (responder ??= xReplyResponder(baseUrl(), keys));
     return {
       ...real,
       reply: (request) => connected().reply(request),
@@ -296,7 +295,7 @@ describe('sending gives up to a person, who is told (real Redis, real client ove
   it('X unreachable through every attempt: the reply fails to a person, nothing is posted', async () => {
     // Nothing listens on port 1: every call is refused before X could have taken it.
     const { postId, caseId } = await runComplaint({
-      wrapResponder: xResponderAt(() => 'http://127.0.0.1:1'),
+      wrapResponder: xResponderAt(() => UNREACHABLE_URL),
       workers: { sendAttempts: 3, sendBackoffMs: 10 },
     });
 

@@ -10,9 +10,15 @@ import { createXClient } from '../../src/lib/x-client.js';
 import type { App } from '../../src/app.js';
 import { LEGACY_SEND_QUEUE } from '../../src/queue/jobs.js';
 import type { PublicReplyResponder } from '../../src/responders/types.js';
-import { createXPublicReply } from '../../src/responders/x-public-reply/index.js';
 import { SANDBOX_X_CREDENTIALS } from '../../src/sandbox/x/index.js';
-import { BRAND, startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import {
+  BRAND,
+  startHarness,
+  UNREACHABLE_URL,
+  xReplyResponder,
+  type Harness,
+  type HarnessOptions,
+} from '../helpers/harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -330,13 +336,8 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
   });
 
   it('reads back again when X cannot be reached after a cut-off send, instead of handing it to a person', async () => {
-    const unreachable = createXPublicReply({
-      // Nothing listens on port 1: the first read-back is refused.
-      client: createXClient({ kind: 'oauth1', keys: SANDBOX_X_CREDENTIALS }, 'http://127.0.0.1:1')
-        .readWrite,
-      brandId: BRAND.id,
-      now: Date.now,
-    });
+    // The first read-back is refused.
+    const unreachable = xReplyResponder(UNREACHABLE_URL);
     let reads = 0;
     const { postId, app } = await restartAfterDeath(true, {
       wrapResponder: (real) =>
