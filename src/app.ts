@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Policy } from './core/policy/index.js';
 import type { Classification, ClassifierInput, Draft, SourceId } from './core/types.js';
@@ -49,7 +49,13 @@ import { backfillSource, type BackfillProgress } from './app/backfill.js';
 import { createDraftService, type DraftService } from './app/drafts.js';
 import { pollSource, type PollOutcome } from './app/ingest.js';
 import { requestNotification } from './app/notify.js';
-import { budgetFor, giveUpSend, SendingPaused, sendDraft } from './app/send-draft.js';
+import {
+  budgetFor,
+  giveUpSend,
+  ReadBackDeferred,
+  SendingPaused,
+  sendDraft,
+} from './app/send-draft.js';
 import { triageMention } from './app/triage.js';
 import { runWatchdog, type WatchdogReport } from './app/watchdog.js';
 import {
@@ -268,10 +274,15 @@ export function createApp(deps: AppDeps): App {
     const sendWorkers = BUDGET_NAMES.map((budget) => {
       const worker: Worker<SendDraftJob> = new Worker<SendDraftJob>(
         SEND_QUEUE_NAMES[budget],
-        async (job: Job<SendDraftJob>) => {
+        async (job: Job<SendDraftJob>, token?: string) => {
           try {
             return await sendDraft(context, job.data.draftId);
           } catch (error) {
+            if (error instanceof ReadBackDeferred) {
+              // Only this job waits for the platform's read window; the queue's other replies go on.
+              await job.moveToDelayed(error.retryAt, token);
+              throw new DelayedError();
+            }
             if (error instanceof SendingPaused) {
               await worker.rateLimit(2000);
               throw Worker.RateLimitError();

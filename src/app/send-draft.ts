@@ -35,6 +35,22 @@ export class SendingPaused extends EarshotError {
   }
 }
 
+/**
+ * The platform limits reading back whether a cut-off attempt went out: this one draft waits until `retryAt`
+ * (its job is delayed, without using an attempt) while the rest of its send queue goes on.
+ */
+export class ReadBackDeferred extends EarshotError {
+  readonly retryAt: number;
+
+  constructor(message: string, retryAt: number) {
+    super('rate-limited', message);
+    this.retryAt = retryAt;
+  }
+}
+
+/** How long after a cut-off attempt a read-back that the platform rate-limits may still wait for its window. */
+const READ_BACK_WAIT_LIMIT_MS = 30 * 60_000;
+
 /** Errors after which the platform certainly did not post, so the claim may be released for a later try. */
 function certainlyNotPosted(error: unknown): boolean {
   if (error instanceof PlatformRateLimited || error instanceof PlatformAuthError) {
@@ -122,7 +138,7 @@ async function settleUnknownOutcome(
   draft: DraftRecord,
   platform: Platform,
   since: Date,
-): Promise<UnknownOutcomeDecision> {
+): Promise<UnknownOutcomeDecision | { kind: 'read-later'; retryAt: number; detail: string }> {
   const readBack = readBackFor(ctx, draft, platform, since);
   if (readBack === null) {
     return {
@@ -142,6 +158,17 @@ async function settleUnknownOutcome(
       // The platform could not be reached: the guard stays pending and a later attempt reads back again; the
       // send queue's last attempt hands the draft to a person (giveUpSend).
       throw error;
+    }
+    if (
+      error instanceof PlatformRateLimited &&
+      error.resetAt - since.getTime() <= READ_BACK_WAIT_LIMIT_MS
+    ) {
+      // Waiting for the read window beats a person checking by hand; past the limit a person does check.
+      return {
+        kind: 'read-later',
+        retryAt: Math.max(error.resetAt, ctx.now().getTime() + 1000),
+        detail: error.message,
+      };
     }
     ctx.logger.warn({ err: error, draftId: draft.id }, 'could not read back a reply');
     return {
@@ -364,6 +391,18 @@ export async function sendDraft(ctx: AppContext, draftId: string): Promise<SendO
         detail: `an earlier attempt started at ${guard.since} and did not finish; ${settled.detail}`,
       });
       return { status: 'outcome_unknown' };
+    } else if (settled.kind === 'read-later') {
+      const until = new Date(settled.retryAt).toISOString();
+      await record({
+        ...base,
+        outcome: 'deferred',
+        reason: 'read-back-rate-limited',
+        detail: `an earlier attempt started at ${guard.since} and did not finish; ${platform} limits reading back whether it went out (${settled.detail}), so this draft waits until ${until} (draft ${draft.id})`,
+      });
+      throw new ReadBackDeferred(
+        `Reading back draft ${draft.id} waits until ${until}`,
+        settled.retryAt,
+      );
     }
     // 'send-again': the platform shows nothing from the attempt and a reply replaces, so the guard stays
     // claimed for this attempt.

@@ -19,6 +19,7 @@ import {
   type Harness,
   type HarnessOptions,
 } from '../helpers/harness.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -366,6 +367,75 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
     expect(audit.filter((record) => record.reason === 'reply-posted')).toHaveLength(1);
     expect(audit.map((record) => record.reason)).not.toContain('reply-outcome-unknown');
     expect(await app.context.people.list()).toEqual([]);
+  });
+
+  it('waits for the read window when X rate-limits the read-back of a cut-off send, without holding the send queue', async () => {
+    // The first read-back gets X's 429 from a real server, with a reset two seconds ahead.
+    const limited = await startHttpReceiver();
+    const resetSeconds = Math.ceil(Date.now() / 1000) + 2;
+    limited.reply([
+      {
+        status: 429,
+        headers: {
+          'content-type': 'application/json',
+          'x-rate-limit-limit': '60',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(resetSeconds),
+        },
+        body: JSON.stringify({ title: 'Too Many Requests', status: 429, type: 'about:blank' }),
+      },
+    ]);
+    const rateLimited = xReplyResponder(limited.url);
+    const readsAt: number[] = [];
+    let queueLimitedWhileWaiting: number | null = null;
+    let app: App | undefined;
+    try {
+      let postId: string;
+      ({ app, postId } = await restartAfterDeath(true, {
+        wrapResponder: (real) =>
+          real.platform !== 'x'
+            ? real
+            : {
+                ...real,
+                reply: (request) => real.reply(request),
+                findReply: async (request) => {
+                  readsAt.push(Date.now());
+                  if (readsAt.length === 1) {
+                    return rateLimited.findReply(request);
+                  }
+                  queueLimitedWhileWaiting =
+                    await app!.context.queues.send['x:post'].getRateLimitTtl();
+                  return real.findReply(request);
+                },
+              },
+        workers: { lockDuration: 1000, stalledInterval: 500, sendBackoffMs: 10 },
+      }));
+      const sent = await waitFor(async () => {
+        const drafts = await app!.context.drafts.forCase(`x-${postId}`);
+        return drafts.find((draft) => draft.status === 'sent');
+      }, 15_000);
+      await app.drain();
+
+      expect(readsAt).toHaveLength(2);
+      expect(readsAt[1]).toBeGreaterThanOrEqual(resetSeconds * 1000);
+      // The job waited on its own: the queue was never rate-limited for it.
+      expect(queueLimitedWhileWaiting).toBeLessThanOrEqual(0);
+      const posts = await harness!.brandPosts();
+      expect(posts.map((post) => post.id)).toEqual([sent.platformResponseId]);
+      const audit = await app.context.audit.forCase(`x-${postId}`);
+      const deferred = audit.filter((record) => record.reason === 'read-back-rate-limited');
+      expect(deferred.map((record) => record.outcome)).toEqual(['deferred']);
+      expect(deferred[0]?.detail).toContain(
+        `resets at ${new Date(resetSeconds * 1000).toISOString()}`,
+      );
+      const until = /waits until (\S+Z)/.exec(deferred[0]?.detail ?? '')?.[1] ?? '';
+      expect(Date.parse(until)).toBeGreaterThanOrEqual(resetSeconds * 1000);
+      expect(audit.filter((record) => record.reason === 'reply-posted')).toHaveLength(1);
+      expect(audit.map((record) => record.reason)).not.toContain('reply-outcome-unknown');
+      expect(await app.context.people.list()).toEqual([]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('hands the case to a person when a worker died mid-call and X shows no reply: it never posts on a guess', async () => {
