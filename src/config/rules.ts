@@ -91,6 +91,8 @@ const Bump = z
   .strictObject({
     atLeast: SeverityLevel.optional(),
     atMost: SeverityLevel.optional(),
+    /** Log-odds a match adds to the complaint score ("my lawyer will hear about this" complains). */
+    complaintWeight: z.number().min(-10).max(10).default(0),
     negation: Negation.default('blocks'),
     match: PerLanguage,
   })
@@ -403,6 +405,7 @@ function collect(dir: string): Collected {
     id,
     atLeast: bump.atLeast ?? null,
     atMost: bump.atMost ?? null,
+    complaintWeight: bump.complaintWeight,
     negation: bump.negation,
     match: bump.match,
   }));

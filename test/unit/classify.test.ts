@@ -116,7 +116,11 @@ describe('categories', () => {
     ${'account'}  | ${"I'm locked out of my account and the password reset email never arrives"}
     ${'billing'}  | ${'I was charged twice for my subscription'}
     ${'billing'}  | ${'still no refund after 3 weeks'}
+    ${'billing'}  | ${'still waiting for my refund'}
+    ${'billing'}  | ${'where is my refund??'}
     ${'delivery'} | ${'my package is 5 days late'}
+    ${'delivery'} | ${'still waiting for my parcel, where is it'}
+    ${'delivery'} | ${'where is my luggage, it never came'}
     ${'service'}  | ${'your support agent was rude and hung up on me'}
     ${'safety'}   | ${'the charger caught fire, this is dangerous'}
     ${'legal'}    | ${"I'm talking to my lawyer about a class action"}
@@ -187,6 +191,27 @@ describe('flags', () => {
     const result = run('@acme ok, just sent it', { thread });
 
     expect(result.flags).toContain('private_data');
+  });
+
+  it.each`
+    text
+    ${'my order is late'}
+    ${'my email is not arriving'}
+    ${"here's my problem: the app crashes every time I open it"}
+  `('"$text" shares no personal details', ({ text }) => {
+    const result = run(text as string);
+
+    expect(result.flags).not.toContain('private_data');
+    expect(result.flags).not.toContain('escalate_dm');
+  });
+
+  it.each`
+    text
+    ${"here's my order number A12345, it never came"}
+    ${'my order is #A12345 and it never came'}
+    ${'my email address is sam at example dot com'}
+  `('"$text" shares personal details', ({ text }) => {
+    expect(run(text as string).flags).toContain('private_data');
   });
 
   it('does not flag an ordinary number', () => {
@@ -277,6 +302,28 @@ describe('severity', () => {
     expect(result.complaint).toBe(true);
     expect(result.severity).toBe(severity);
     expect(result.reasons.some((reason) => reason.field === 'severity')).toBe(true);
+  });
+
+  it('counts a legal threat towards a complaint even without a negative word, and pages for it', () => {
+    const result = run('my lawyer will hear about the double charge');
+
+    expect(result.complaint).toBe(true);
+    expect(result.severity).toBe('P0');
+    expect(result.flags).toContain('escalate_human');
+    expect(result.reasons).toContainEqual({
+      field: 'complaint',
+      rule: 'bump:legal-threat',
+      detail: 'matched "lawyer"',
+      weight: 1,
+    });
+    // One bump counts once, however many bumps match ("double charge" is a payment problem too).
+    expect(
+      result.reasons.filter((r) => r.field === 'complaint' && r.rule.startsWith('bump:')),
+    ).toHaveLength(1);
+  });
+
+  it('does not count a question about safety as a complaint', () => {
+    expect(run('is it safe to fly with a power bank?').complaint).toBe(false);
   });
 
   it('names the bump that raised the severity', () => {

@@ -258,7 +258,7 @@ function compileLanguage(rules: ClassifierRules, lexicon: LanguageLexicon): Comp
       kind: 'bump',
       index,
       ruleId: `bump:${bump.id}`,
-      weight: 0,
+      weight: bump.complaintWeight,
       negation: bump.negation,
     };
     addTerms(builder, terms, target);

@@ -146,6 +146,23 @@ export function score(
     });
   }
 
+  // A legal threat, a safety risk, fraud: the strongest matched bump counts once, however many match.
+  let strongestBump: (typeof hits.bump)[number] | undefined;
+  for (const hit of hits.bump) {
+    if (hit.sign > 0 && hit.target.weight > (strongestBump?.target.weight ?? 0)) {
+      strongestBump = hit;
+    }
+  }
+  if (strongestBump !== undefined) {
+    logit += strongestBump.target.weight;
+    reasons.push({
+      field: 'complaint',
+      rule: strongestBump.target.ruleId,
+      detail: `matched "${strongestBump.text}"`,
+      weight: round(strongestBump.target.weight),
+    });
+  }
+
   if (evidence.question) {
     logit += scoring.questionWeight;
     reasons.push({

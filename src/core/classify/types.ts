@@ -88,6 +88,8 @@ export interface SeverityBump {
   id: string;
   atLeast: Severity | null;
   atMost: Severity | null;
+  /** Log-odds the strongest matched bump adds to the complaint score. */
+  complaintWeight: number;
   negation: NegationMode;
   match: Record<string, Terms>;
 }
