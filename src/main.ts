@@ -28,6 +28,7 @@ import type { XWiring } from './compose/x.js';
 import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
 import { runClassify } from './cli/classify.js';
+import { runLabel } from './cli/label.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import { runReport } from './cli/report.js';
 import { runEval, type DataCliIo } from './cli/eval.js';
@@ -54,7 +55,6 @@ import {
 } from './cli/users.js';
 import { createDeskServer } from './desk/server.js';
 import { createUserStore, type UserStore } from './store/users.js';
-import { relabelCase } from './app/relabel.js';
 import { createAuditLog } from './store/audit-log.js';
 import { createCaseStore, mentionKeyOf } from './store/cases.js';
 import { createLabelStore } from './store/labels.js';
@@ -120,8 +120,10 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
     const modelPath = modelOverride ?? config.classifierModel;
     let classify: AppDeps['classify'] = builtin;
     let needsEncoder = false;
+    let modelCategories: string[] = [];
     if (modelPath !== null) {
       const model = parseModelJson(readFileSync(resolve(modelPath), 'utf8'), modelPath);
+      modelCategories = Object.keys(model.trainedOn.categories);
       const withTrained = withModel(builtin, model);
       needsEncoder = encoderOfModel(model, modelPath) !== null;
       classify = needsEncoder ? withEncoder(withTrained, loadSentenceEncoder) : withTrained;
@@ -133,7 +135,11 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
     const policy = loadPolicy(rulesDir, {
       categories: rules.categories.map((category) => category.id),
     });
-    return { classify, templates, policy, needsEncoder };
+    // A relabel may name any category the classifier can give: the rules' and the trained model's.
+    const categories = [
+      ...new Set([...rules.categories.map((category) => category.id), ...modelCategories]),
+    ];
+    return { classify, templates, policy, needsEncoder, categories };
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -206,7 +212,7 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
   const logger = buildLogger(config);
   await requireRedis(config);
 
-  const { classify, templates, policy, needsEncoder } = loadRuntimeOrExit(
+  const { classify, templates, policy, needsEncoder, categories } = loadRuntimeOrExit(
     config,
     options.model ?? null,
   );
@@ -300,6 +306,7 @@ async function startCommand(options: { model?: string } = {}): Promise<void> {
     users: createUserStore(usersRedis, redisKeys(config.prefix)),
     logger,
     ...dirs(config),
+    categories,
     metricsToken: config.desk.metricsToken,
     bullBoard: config.desk.bullBoard,
   });
@@ -479,33 +486,20 @@ function buildProgram(): Command {
     .option('--by <name>', 'who is correcting', `cli:${userInfo().username}`)
     .action(
       async (caseId: string, options: { complaint: string; category?: string; by: string }) => {
-        if (options.complaint !== '0' && options.complaint !== '1') {
-          err(`--complaint must be 0 or 1 (got ${JSON.stringify(options.complaint)})`);
-          process.exitCode = 2;
-          return;
-        }
         const config = loadConfigOrExit();
-        const complaint = options.complaint === '1' ? 1 : 0;
+        const { categories } = loadRuntimeOrExit(config);
         await withStores(config, async (redis, keys) => {
-          try {
-            const label = await relabelCase(
-              {
-                cases: createCaseStore(redis, keys),
-                mentions: createMentionStore(redis, keys),
-                labels: createLabelStore(redis, keys),
-                audit: createAuditLog(redis, keys),
-                now: () => new Date(),
-              },
-              { caseId, complaint, category: options.category ?? null, by: options.by },
-            );
-            io.out(
-              `Labelled ${label.caseId} (${label.source}/${label.mentionId}): complaint=${label.complaint}` +
-                (label.category ? ` category=${label.category}` : ''),
-            );
-          } catch (error) {
-            err((error as Error).message);
-            process.exitCode = 1;
-          }
+          process.exitCode = await runLabel(
+            {
+              cases: createCaseStore(redis, keys),
+              mentions: createMentionStore(redis, keys),
+              labels: createLabelStore(redis, keys),
+              audit: createAuditLog(redis, keys),
+              now: () => new Date(),
+            },
+            { caseId, ...options, knownCategories: categories },
+            io,
+          );
         });
       },
     );

@@ -33,7 +33,7 @@ export interface RelabelInput {
 export async function relabelCase(deps: RelabelDeps, input: RelabelInput): Promise<CaseRelabel> {
   const [first] = await deps.cases.mentionKeys(input.caseId);
   if (first === undefined) {
-    throw new Error(`No case ${input.caseId}: list cases with \`earshot drafts list\` or the desk`);
+    throw new Error(`No case ${input.caseId}: find case ids on the desk's Cases page`);
   }
   const { source, id: mentionId } = parseMentionKey(first);
   const stored = await deps.mentions.get(source, mentionId);

@@ -113,6 +113,21 @@ export interface Classification {
   classifierVersion: string;
 }
 
+/**
+ * The complaint decision (and category) made elsewhere, by a trained model: the built-in classifier then works
+ * out severity, flags and escalation for it, so they never contradict it. `category` undefined: the rules choose.
+ */
+export interface DecidedOutcome {
+  complaint: boolean;
+  category?: string | null;
+}
+
+/** The built-in classifier; with `decided`, it follows a decision made elsewhere (see DecidedOutcome). */
+export type BuiltinClassifier = (
+  input: ClassifierInput,
+  decided?: DecidedOutcome,
+) => Classification;
+
 /** What the classifier sees: the mention's text plus what we know about its author and thread. */
 export interface ClassifierInput {
   text: string;

@@ -41,6 +41,11 @@ export interface DeskServerDeps {
   logger: Logger;
   /** rules/ for the settings page and relabel checks; defaults to the package's rules/. */
   rulesDir?: string;
+  /**
+   * The category ids a relabel may use: the rules' and those of the trained model in use. Defaults to the
+   * categories of `rulesDir`, read again every minute.
+   */
+  categories?: readonly string[];
   /** templates/ for the settings page; defaults to the package's templates/. */
   templatesDir?: string;
   /** Bull Board at /admin/queues for admins (default true). */
@@ -171,7 +176,11 @@ function registerAppRoutes(server: FastifyInstance, app: App, deps: DeskServerDe
   const queues = deskQueues(app);
   server.addHook('onClose', async () => queues.close());
 
-  registerCaseRoutes(server, { app, categories: categoryLookup(rulesDir) });
+  const known = deps.categories;
+  registerCaseRoutes(server, {
+    app,
+    categories: known === undefined ? categoryLookup(rulesDir) : () => known,
+  });
   registerPeopleRoutes(server, app);
   registerSettingsRoutes(server, app, { rulesDir, templatesDir });
   registerControlRoutes(server, app);

@@ -12,6 +12,8 @@ import {
 import type { TrainedModel, TrainingRow } from '../../src/core/model/index.js';
 import type { Classification, ClassifierInput } from '../../src/core/types.js';
 import { ConfigError } from '../../src/errors.js';
+import { loadClassifierRules } from '../../src/config/rules.js';
+import { createClassifier } from '../../src/core/classify/index.js';
 
 const CREATED_AT = '2026-11-21T12:00:00.000Z';
 
@@ -287,7 +289,7 @@ describe('train with a sentence encoder', () => {
   });
 
   it("withModel passes the input's encoding to the model", () => {
-    const classify = withModel(fakeBuiltin(), model);
+    const classify = withModel(createClassifier(loadClassifierRules('rules')), model);
 
     const complaint = classify({
       text: 'unseen',
@@ -444,60 +446,127 @@ describe('parseModel', () => {
   });
 });
 
-describe('withModel', () => {
-  const model = train(rows(), { createdAt: CREATED_AT });
+describe('withModel (over the built-in classifier and the shipped rules)', () => {
+  const builtin = createClassifier(loadClassifierRules('rules'));
+  const model = train(rows(), { createdAt: CREATED_AT, builtin });
+  const classify = withModel(builtin, model);
+  const run = (text: string) => classify({ text, source: 'x-mentions' });
+  const rules = (text: string) => builtin({ text, source: 'x-mentions' });
 
-  it('takes complaint, confidence and category from the model and keeps the rest', () => {
-    const classify = withModel(fakeBuiltin(), model);
-
-    const result = classify({ text: 'my luggage was lost', source: 'x-mentions' });
+  it('takes complaint, confidence and category from the model, and sentiment from the rules', () => {
+    const result = run('my luggage was lost');
 
     expect(result.complaint).toBe(true);
     expect(result.category).toBe('bag');
-    expect(result.sentiment).toBe(0.2);
-    expect(result.classifierVersion).toBe(`model:${model.id}+builtin-1+rules:abc`);
+    expect(result.sentiment).toBe(rules('my luggage was lost').sentiment);
+    expect(result.classifierVersion).toBe(`model:${model.id}+${rules('x').classifierVersion}`);
     expect(result.confidence).toBeGreaterThan(0.5);
     const complaintReasons = result.reasons.filter((reason) => reason.field === 'complaint');
     expect(complaintReasons).toHaveLength(1);
     expect(complaintReasons[0]?.rule).toBe(`model:${model.id}`);
     expect(complaintReasons[0]?.detail).toMatch(/^p=0\.\d\d; top features: /);
-  });
-
-  it.each`
-    case                                          | builtin                                                        | text                     | complaint | severity | flags                           | praiseReason
-    ${'model finds a complaint the rules missed'} | ${{ complaint: false, severity: null }}                        | ${'my luggage was lost'} | ${true}   | ${'P3'}  | ${['escalate_human']}           | ${false}
-    ${'both say complaint: rules severity kept'}  | ${{ complaint: true, severity: 'P1', flags: [] }}              | ${'my luggage was lost'} | ${true}   | ${'P1'}  | ${[]}                           | ${true}
-    ${'model overrules a rules complaint'}        | ${{ complaint: true, severity: 'P2', flags: ['escalate_dm'] }} | ${'thanks, great crew'}  | ${false}  | ${null}  | ${['escalate_dm']}              | ${true}
-    ${'both say no complaint'}                    | ${{ complaint: false, severity: null }}                        | ${'thanks, great crew'}  | ${false}  | ${null}  | ${['praise', 'escalate_human']} | ${true}
-  `('$case', ({ builtin, text, complaint, severity, flags, praiseReason }) => {
-    const classify = withModel(fakeBuiltin(builtin as Partial<Classification>), model);
-
-    const result = classify({ text: text as string, source: 'x-mentions' });
-
-    expect(result.complaint).toBe(complaint);
-    expect(result.severity).toBe(severity);
-    expect(result.flags).toEqual(flags);
-    expect(result.reasons.some((reason) => reason.detail.startsWith('praise:'))).toBe(praiseReason);
-  });
-
-  it('uses the fallback severity given', () => {
-    const classify = withModel(fakeBuiltin(), model, { fallbackSeverity: 'P2' });
-
-    const result = classify({ text: 'my flight is delayed', source: 'x-mentions' });
-
-    expect(result.severity).toBe('P2');
-  });
-
-  it('keeps the built-in category when the model has none', () => {
-    const plain = train(
-      rows().map((row) => ({ ...row, category: null })),
-      { createdAt: CREATED_AT },
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ field: 'category', rule: `model:${model.id}` }),
     );
-    const classify = withModel(fakeBuiltin(), plain);
+  });
 
-    const result = classify({ text: 'my flight is delayed', source: 'x-mentions' });
+  it("gives a complaint the rules missed the rules' severity and escalation for it", () => {
+    // Rules that call almost nothing a complaint, and a model trained without their score.
+    const shipped = loadClassifierRules('rules');
+    const reluctant = createClassifier({ ...shipped, scoring: { ...shipped.scoring, bias: -8 } });
+    const plain = withModel(reluctant, train(rows(), { createdAt: CREATED_AT }));
+    const text = 'my lawyer asked where my luggage is';
 
-    expect(result.category).toBe('service');
-    expect(result.reasons.some((reason) => reason.rule === 'category:service')).toBe(true);
+    const result = plain({ text, source: 'x-mentions' });
+
+    expect(reluctant({ text, source: 'x-mentions' })).toMatchObject({
+      complaint: false,
+      severity: null,
+    });
+    expect(result.complaint).toBe(true);
+    // The rules read a legal matter into the model's complaint: P0, and P0 pages a person.
+    expect(result.severity).toBe('P0');
+    expect(result.flags).toContain('escalate_human');
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ field: 'severity', rule: 'category:legal' }),
+    );
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ field: 'flag', rule: 'escalation:page-on-p0' }),
+    );
+  });
+
+  it("starts severity where the more urgent category starts: the model's category never lowers it", () => {
+    const text = 'the charger caught fire on the flight, my bag burned';
+
+    const result = run(text);
+
+    expect(rules(text)).toMatchObject({ category: 'safety', severity: 'P0' });
+    expect(result.category).not.toBe('safety');
+    expect(result.severity).toBe('P0');
+    expect(result.flags).toContain('escalate_human');
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ field: 'severity', rule: 'category:safety' }),
+    );
+  });
+
+  it('follows a rules category the model chose into its severity and escalation triggers', () => {
+    const billing = train(
+      [
+        ...rows().map((row) => ({ ...row, category: row.category === null ? null : 'billing' })),
+        { id: 'x1', text: 'my card was declined', complaint: 1, category: 'outage' },
+      ],
+      { createdAt: CREATED_AT, builtin },
+    );
+    const result = withModel(
+      builtin,
+      billing,
+    )({ text: 'my luggage was lost', source: 'x-mentions' });
+
+    expect(result.category).toBe('billing');
+    // Billing complaints start at P2 and, being about money, go to a DM (rules/classifier.yaml).
+    expect(result.severity).toBe('P2');
+    expect(result.flags).toContain('escalate_dm');
+  });
+
+  it('drops severity and praise-free flags as the rules would when the model overrules a rules complaint', () => {
+    const strict = withModel(builtin, model);
+    const text = 'thanks for the great flight, the crew was lovely';
+
+    const result = strict({ text, source: 'x-mentions' });
+
+    expect(result.complaint).toBe(false);
+    expect(result.severity).toBeNull();
+    expect(result.flags).toContain('praise');
+  });
+
+  it('drops praise from a text the model calls a complaint', () => {
+    const text = 'great, they lost my bag again, thanks';
+
+    const result = run(text);
+
+    expect(result.complaint).toBe(true);
+    expect(result.flags).not.toContain('praise');
+    expect(result.reasons.some((reason) => reason.detail.startsWith('praise:'))).toBe(false);
+  });
+
+  it('keeps flags that escalate or opt out whatever the model says', () => {
+    const result = run('stop');
+
+    expect(result.flags).toContain('opt_out');
+  });
+
+  it('keeps the rules category when the model learned none', () => {
+    const plain = withModel(
+      builtin,
+      train(
+        rows().map((row) => ({ ...row, category: null })),
+        { createdAt: CREATED_AT, builtin },
+      ),
+    );
+
+    const result = plain({ text: 'my parcel is 5 days late', source: 'x-mentions' });
+
+    expect(result.category).toBe('delivery');
+    expect(result.reasons.some((reason) => reason.rule === 'category:delivery')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { Classification, ClassifierInput } from '../types.js';
+import type { BuiltinClassifier, DecidedOutcome } from '../types.js';
 import { compileRules } from './compile.js';
 import type { CompiledLanguage, CompiledRules } from './compile.js';
 import { collectEvidence } from './evidence.js';
@@ -47,17 +47,16 @@ function languageOf(
  * classify({ text: '@acme charged twice and still no refund', source: 'x-mentions' });
  * // → { complaint: true, category: 'billing', severity: 'P1', flags: ['escalate_dm'], … }
  */
-export function createClassifier(
-  rules: ClassifierRules,
-): (input: ClassifierInput) => Classification {
+export function createClassifier(rules: ClassifierRules): BuiltinClassifier {
   const compiled = compileRules(rules);
+  const categoryById = new Map(rules.categories.map((category) => [category.id, category]));
   const classifierVersion = `${CLASSIFIER_ID}+rules:${rules.version}`;
 
   function evaluate(text: string, language: CompiledLanguage, threadComplaint: boolean): Scored {
     return score(compiled, collectEvidence(compiled, language, text), threadComplaint);
   }
 
-  return function classify(input: ClassifierInput): Classification {
+  return function classify(input, decided?: DecidedOutcome) {
     const { language, unsupported } = languageOf(compiled, input.lang);
     const previous = input.thread?.[input.thread.length - 1];
     const thread = previous === undefined ? null : evaluate(previous, language, false);
@@ -66,7 +65,7 @@ export function createClassifier(
     const scored = evaluate(input.text, language, threadComplaint);
 
     const probability = sigmoid(rules.scoring.slope * scored.logit);
-    const complaint = probability >= THRESHOLD;
+    const complaint = decided?.complaint ?? probability >= THRESHOLD;
     const reasons = scored.complaintReasons;
     reasons.push(
       {
@@ -84,14 +83,26 @@ export function createClassifier(
     );
 
     let category: string | null = null;
-    const categoryRule =
+    let categoryRule =
       scored.category === null ? undefined : rules.categories[scored.category.index];
     // A non-complaint names a topic only on more than one word ("I love this app" is no bug report).
-    if (
+    const ownCategory =
       categoryRule !== undefined &&
       scored.category !== null &&
-      (complaint || scored.category.score >= 2)
-    ) {
+      (complaint || scored.category.score >= 2);
+    if (decided?.category !== undefined) {
+      category = decided.category;
+      // Severity starts where the more urgent of the two starts: a decision made elsewhere never lowers what our
+      // evidence says ("caught fire" stays P0 whatever the category), and a category the rules do not know
+      // starts where ours does.
+      const chosen = category === null ? undefined : categoryById.get(category);
+      if (
+        chosen !== undefined &&
+        (categoryRule === undefined || !ownCategory || chosen.severity < categoryRule.severity)
+      ) {
+        categoryRule = chosen;
+      }
+    } else if (ownCategory && categoryRule !== undefined && scored.category !== null) {
       category = categoryRule.id;
       reasons.push({
         field: 'category',
@@ -101,7 +112,7 @@ export function createClassifier(
       });
     }
 
-    const severity = complaint ? severityOf(compiled, input, scored, reasons) : null;
+    const severity = complaint ? severityOf(compiled, input, scored, categoryRule, reasons) : null;
     const flags = flagsOf(compiled, scored, thread, complaint, reasons);
     escalate(compiled, scored, { complaint, severity, category, flags }, reasons);
     if (unsupported !== null && rules.unsupportedLanguage === 'escalate') {

@@ -2,7 +2,7 @@ import type { ClassifierInput, Flag, Reason, Severity } from '../types.js';
 import type { CompiledRules } from './compile.js';
 import { NO_HITS } from './evidence.js';
 import type { Scored } from './score.js';
-import type { EngagementRule, EscalationWhen } from './types.js';
+import type { CategoryRule, EngagementRule, EscalationWhen } from './types.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 const SEVERITY_BY_RANK: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
@@ -19,16 +19,16 @@ function isInfluential(compiled: CompiledRules, input: ClassifierInput): string 
   return null;
 }
 
+/** A complaint's severity: where its category starts, then caps, bumps, author and engagement floors. */
 export function severityOf(
   compiled: CompiledRules,
   input: ClassifierInput,
   scored: Scored,
+  category: CategoryRule | undefined,
   reasons: Reason[],
 ): Severity {
   const settings = compiled.rules.severity;
   const { hits } = scored.evidence;
-  const category =
-    scored.category === null ? undefined : compiled.rules.categories[scored.category.index];
   let rank = SEVERITY_RANK[category?.severity ?? settings.uncategorised];
   if (category === undefined) {
     reasons.push({

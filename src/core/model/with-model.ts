@@ -1,15 +1,7 @@
-import type { Classification, ClassifierInput, Flag, Reason, Severity } from '../types.js';
+import type { BuiltinClassifier, Classification, ClassifierInput, Reason } from '../types.js';
 import { predict, prepareModel } from './predict.js';
 import type { Prediction } from './predict.js';
 import type { TrainedModel } from './schema.js';
-
-export interface WithModelOptions {
-  /**
-   * Severity of a complaint the model found where the built-in classifier saw none (the built-in's severity
-   * logic needs its own evidence, which it did not find). Defaults to 'P3', the lowest.
-   */
-  fallbackSeverity?: Severity;
-}
 
 const SHOWN_FEATURES = 3;
 
@@ -30,22 +22,13 @@ function describe(prediction: Prediction): string {
   return `p=${prediction.probability.toFixed(2)}; top features: ${features}`;
 }
 
-function removePraiseReasons(reasons: Reason[]): void {
-  for (let i = reasons.length - 1; i >= 0; i -= 1) {
-    const reason = reasons[i];
-    if (reason?.field === 'flag' && reason.detail.startsWith('praise:')) {
-      reasons.splice(i, 1);
-    }
-  }
-}
-
 /**
  * Puts a trained model in charge of the complaint decision (and of the category, when the model learned
- * categories) while the built-in classifier keeps providing sentiment, flags, severity and their reasons.
- *
- * When the model disagrees with the built-in on "complaint": a non-complaint has no severity, and a complaint
- * the built-in missed gets `fallbackSeverity`; the built-in's `praise` flag is dropped from a complaint. Flags
- * that escalate (to a person, to DM) and `opt_out` are always kept: a model must not silence them.
+ * categories); the built-in classifier then works out sentiment, severity, flags and escalation for that
+ * decision, so they never contradict it: a complaint the rules missed still gets the rules' bumps ("my lawyer
+ * …" → P0) and escalation triggers; its severity starts where the more urgent of the model's category and the
+ * rules' category starts ("caught fire" stays P0); a non-complaint has no severity and keeps its escalating
+ * flags (to a person, to DM) and `opt_out`.
  *
  * @example
  * const classify = withModel(createClassifier(rules), parseModel(JSON.parse(file)));
@@ -53,12 +36,10 @@ function removePraiseReasons(reasons: Reason[]): void {
  * // → 'model:3f2a9c01b7de+builtin-2+rules:e5970144a3c3'
  */
 export function withModel(
-  builtin: (input: ClassifierInput) => Classification,
+  builtin: BuiltinClassifier,
   model: TrainedModel,
-  options: WithModelOptions = {},
 ): (input: ClassifierInput) => Classification {
   const rule = `model:${model.id}`;
-  const fallbackSeverity = options.fallbackSeverity ?? 'P3';
   const modelCategories = model.category !== null;
   prepareModel(model);
 
@@ -66,56 +47,35 @@ export function withModel(
     const base = builtin(input);
     const prediction = predict(model, input.text, { builtin: base, encoding: input.encoding });
     const complaint = prediction.complaint;
-    const reasons: Reason[] = base.reasons.filter(
-      (reason) =>
-        reason.field !== 'complaint' &&
-        !(modelCategories && reason.field === 'category') &&
-        !(reason.field === 'severity' && complaint !== base.complaint),
-    );
+    // A non-complaint keeps the model's category too: what it is about if it is a complaint after all, which
+    // is where a person who relabels it starts (and what category recall counts on a missed complaint).
+    const category = modelCategories ? prediction.category : undefined;
+    const agrees =
+      complaint === base.complaint && (category === undefined || category === base.category);
+    const outcome = agrees ? base : builtin(input, { complaint, category });
+
+    const reasons: Reason[] = outcome.reasons.filter((reason) => reason.field !== 'complaint');
     reasons.push({
       field: 'complaint',
       rule,
       detail: describe(prediction),
       weight: round(logit(prediction.probability)),
     });
-
-    let category = base.category;
-    if (modelCategories) {
-      category = prediction.category;
-      if (category !== null) {
-        reasons.push({
-          field: 'category',
-          rule,
-          detail: `${category}: p=${prediction.categoryProbability.toFixed(2)} if a complaint`,
-        });
-      }
-    }
-
-    let severity: Severity | null = base.severity;
-    if (!complaint) {
-      severity = null;
-    } else if (base.severity === null) {
-      severity = fallbackSeverity;
+    if (category !== undefined && category !== null && outcome.category === category) {
       reasons.push({
-        field: 'severity',
+        field: 'category',
         rule,
-        detail: `a complaint by the model but not by the rules: ${fallbackSeverity}`,
+        detail: `${category}: p=${prediction.categoryProbability.toFixed(2)} if a complaint`,
       });
-    }
-
-    let flags: Flag[] = base.flags;
-    if (complaint && flags.includes('praise')) {
-      flags = flags.filter((flag) => flag !== 'praise');
-      removePraiseReasons(reasons);
     }
 
     return {
       complaint,
       confidence: round(complaint ? prediction.probability : 1 - prediction.probability),
-      sentiment: base.sentiment,
-      category,
-      severity,
-      flags,
+      sentiment: outcome.sentiment,
+      category: outcome.category,
+      severity: outcome.severity,
+      flags: outcome.flags,
       reasons,
       classifierVersion: `${rule}+${base.classifierVersion}`,
     };

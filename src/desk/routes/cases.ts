@@ -36,11 +36,15 @@ const caseId = z
   .max(300)
   .regex(/^[A-Za-z0-9._:=+/-]+$/, 'Case ids are letters, digits and . _ : = + / -');
 
+// The rules' ids ("billing") and a trained model's labels, which come from a CSV ("Late Flight", "Can't Tell").
 const categoryId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9_-]+$/, 'Category ids are lower-case letters, digits, _ and -');
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} _&'().,/-]*$/u,
+    "Categories are letters, digits, spaces and _ & ' ( ) . , / -",
+  );
 
 /** A date (YYYY-MM-DD, start of that UTC day) or an ISO date-time. */
 const instant = z
