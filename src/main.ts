@@ -27,7 +27,7 @@ import type { PlatformWiring } from './compose/types.js';
 import type { XWiring } from './compose/x.js';
 import type { CliIo } from './cli/io.js';
 import { runRulesCheck } from './cli/rules-check.js';
-import { runClassify } from './cli/classify.js';
+import { mentionContext, runClassify } from './cli/classify.js';
 import { runLabel } from './cli/label.js';
 import { runDraftAction, runDraftsList, runDraftsShow } from './cli/drafts.js';
 import { runReport } from './cli/report.js';
@@ -468,12 +468,46 @@ function buildProgram(): Command {
       '--model <file>',
       'a model from `earshot train` (default: CLASSIFIER_MODEL, else the built-in)',
     )
-    .action(async (texts: string[], options: { json?: boolean; model?: string }) => {
-      const config = loadConfigOrExit();
-      const { classify } = loadRuntimeOrExit(config, options.model ?? null);
-      const input = texts.length > 0 ? [texts.join(' ')] : await readStdinLines();
-      process.exitCode = await runClassify(input, classify, { json: options.json ?? false }, io);
-    });
+    .option('--source <id>', 'x-mentions (default), x-search, app-store or google-play')
+    .option('--lang <tag>', "the mention's language, e.g. en, es, pt-BR")
+    .option('--followers <n>', "the author's followers")
+    .option('--verified', 'the author is verified')
+    .option(
+      '--thread <text>',
+      'an earlier message of the conversation, oldest first (repeat for more)',
+      (text: string, earlier: string[]) => [...earlier, text],
+      [] as string[],
+    )
+    .action(
+      async (
+        texts: string[],
+        options: {
+          json?: boolean;
+          model?: string;
+          source?: string;
+          lang?: string;
+          followers?: string;
+          verified?: boolean;
+          thread: string[];
+        },
+      ) => {
+        const mention = mentionContext(options);
+        if ('error' in mention) {
+          err(mention.error);
+          process.exitCode = 2;
+          return;
+        }
+        const config = loadConfigOrExit();
+        const { classify } = loadRuntimeOrExit(config, options.model ?? null);
+        const input = texts.length > 0 ? [texts.join(' ')] : await readStdinLines();
+        process.exitCode = await runClassify(
+          input,
+          classify,
+          { json: options.json ?? false, context: mention.context },
+          io,
+        );
+      },
+    );
 
   program
     .command('label')
@@ -783,5 +817,13 @@ function buildProgram(): Command {
     });
   return program;
 }
+
+// `earshot classify … | head`: the reader went away, which ends the output, not with a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(0);
+  }
+  throw error;
+});
 
 await buildProgram().parseAsync(process.argv);

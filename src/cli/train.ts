@@ -188,8 +188,10 @@ export async function runTrain(options: TrainCommandOptions, io: TrainIo): Promi
   );
   if (complaints === 0 || complaints === rows.length) {
     io.err(
-      `earshot ${command}: every row has the same complaint label; the model will always say the same`,
+      `earshot ${command}: every row says complaint=${complaints === 0 ? 0 : 1}; a model learns nothing ` +
+        'without examples of both: add rows labeled 1 and rows labeled 0',
     );
+    return EXIT_USAGE;
   }
 
   // Checked before encoding, which takes minutes on a large file.

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runEval } from '../../src/cli/eval.js';
-import { runClassify } from '../../src/cli/classify.js';
+import { mentionContext, runClassify } from '../../src/cli/classify.js';
 import { runTrain } from '../../src/cli/train.js';
 import { loadClassifierRules } from '../../src/config/rules.js';
 import { createClassifier } from '../../src/core/classify/index.js';
@@ -270,6 +270,69 @@ describe('earshot eval and train', () => {
     expect(lastJson(evaluated.out)).toMatchObject({ n: 16, accuracy: 1, category_macro_f1: 1 });
   });
 
+  it('classify reads the author, language, source and thread it is given', async () => {
+    const classify = createClassifier(loadClassifierRules(RULES_DIR));
+    const mention = mentionContext({
+      source: 'x-search',
+      lang: 'en',
+      followers: '250000',
+      verified: false,
+      thread: ['@acme please DM us your order number'],
+    });
+    if ('error' in mention) {
+      throw new Error(mention.error);
+    }
+    const { io, out } = capture();
+
+    const code = await runClassify(
+      ['my parcel is 5 days late'],
+      classify,
+      { json: true, context: mention.context },
+      io,
+    );
+
+    expect(code).toBe(0);
+    const result = JSON.parse(out[0] ?? '{}') as {
+      severity: string;
+      flags: string[];
+      reasons: Array<{ rule: string }>;
+    };
+    // 250,000 followers raise a P2 delivery complaint to P1; the thread asked for details.
+    expect(result.severity).toBe('P1');
+    expect(result.reasons.map((reason) => reason.rule)).toContain('author:influential');
+    expect(result.flags).toContain('private_data');
+  });
+
+  it.each`
+    options                   | error
+    ${{ source: 'facebook' }} | ${'--source must be one of x-mentions, x-search, app-store, google-play (got "facebook")'}
+    ${{ lang: 'english!' }}   | ${'--lang must be a language tag such as en or pt-BR (got "english!")'}
+    ${{ followers: 'many' }}  | ${'--followers must be a whole number of followers (got "many")'}
+    ${{ followers: '-5' }}    | ${'--followers must be a whole number of followers (got "-5")'}
+  `('classify refuses $options', ({ options, error }) => {
+    expect(mentionContext(options as Parameters<typeof mentionContext>[0])).toEqual({ error });
+  });
+
+  it.each`
+    texts
+    ${[]}
+    ${['']}
+    ${['   ']}
+  `('classify exits 2 with nothing to classify ($texts)', async ({ texts }) => {
+    const { io, out, err } = capture();
+
+    const code = await runClassify(
+      texts as string[],
+      createClassifier(loadClassifierRules(RULES_DIR)),
+      { json: false },
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual(['Nothing to classify: pass a text, or pipe texts on stdin, one per line']);
+  });
+
   it('classify prints what such a model says, encoding the text as start --model does', async () => {
     const dataPath = await file('labeled.csv', csv(true));
     const outPath = join(dir, 'model.json');
@@ -433,6 +496,36 @@ describe('earshot eval and train', () => {
 
     expect(code).toBe(2);
     expect(err).toEqual(['earshot train: nothing to train on: no labeled rows']);
+  });
+
+  it.each`
+    label
+    ${1}
+    ${0}
+  `('train exits 2 and writes no model when every row says complaint=$label', async ({ label }) => {
+    const { io, err } = capture();
+    const outPath = join(dir, `same-${label as number}.json`);
+
+    const code = await runTrain(
+      {
+        fromLabels: ['late again', 'still no bag', 'rude staff'].map((text, i) => ({
+          id: `l${i}`,
+          text,
+          complaint: label as 0 | 1,
+          category: null,
+        })),
+        outPath,
+        rulesDir: RULES_DIR,
+        encoder: false,
+      },
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      `earshot train: every row says complaint=${label as number}; a model learns nothing without examples of both: add rows labeled 1 and rows labeled 0`,
+    ]);
+    await expect(readFile(outPath, 'utf8')).rejects.toThrow();
   });
 
   it.each`
