@@ -65,71 +65,99 @@ function isCsvError(error: unknown): error is CsvError {
   return error instanceof Error && 'code' in error && typeof error.code === 'string';
 }
 
+interface ReadState {
+  source: string;
+  rows: LabeledRow[];
+  errors: LabeledCsvError[];
+  /** Lower-cased header names, once the header has been read. */
+  columns: string[] | null;
+  /** Line of each id seen so far, for duplicates. */
+  seen: Map<string, number>;
+}
+
+function report(state: ReadState, line: number, message: string): void {
+  state.errors.push({ source: state.source, line, message });
+}
+
 /**
- * Reads a labeled CSV: a header with at least `id,text,complaint` (complaint is 1 or 0) and optionally
- * `category`; other columns are ignored. A bad row never stops the read and is never dropped silently: it is
- * returned in `errors` with the line it starts on. `source` names the file in the errors.
+ * Reads the records of `text` (a header line, then rows) into `state`. `lineOffset` is added to every line
+ * reported, for a text that is the rest of a file. Returns the line (in the file) of a quote that is never
+ * closed, after which nothing was read, or null.
  */
-export function readLabeledCsv(text: string, source: string): LabeledCsv {
-  const rows: LabeledRow[] = [];
-  const errors: LabeledCsvError[] = [];
-
-  function report(line: number, message: string): void {
-    errors.push({ source, line, message });
-  }
-
+function readRecords(text: string, lineOffset: number, state: ReadState): number | null {
+  let unclosedAt: number | null = null;
   let records: ParsedRecord[];
   try {
     records = parse(text, {
       bom: true,
       info: true,
       raw: true,
+      // Files put together from several sources mix line endings; either ends a row.
+      record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: (error: CsvError | undefined, raw: string | undefined) => {
-        const line = typeof error?.lines === 'number' ? error.lines : 1;
-        const message = error?.message ?? 'unreadable row';
-        report(
-          startLine(line, raw ?? ''),
-          message.replace(/ at line \d+/, '').replace(/ on line \d+/, ''),
-        );
+        const line =
+          lineOffset + startLine(typeof error?.lines === 'number' ? error.lines : 1, raw ?? '');
+        const message = (error?.message ?? 'unreadable row')
+          .replace(/ at line \d+/, '')
+          .replace(/ on line \d+/, '');
+        if (error?.code === 'CSV_QUOTE_NOT_CLOSED') {
+          unclosedAt = line;
+          report(
+            state,
+            line,
+            `a quote opened on this line is never closed (${message}): this line is skipped and the lines after it are read again as rows`,
+          );
+          return;
+        }
+        report(state, line, message);
       },
       // csv-parse's typings do not model the { record, raw, info } shape that `info` and `raw` produce.
     }) as unknown as ParsedRecord[];
   } catch (error) {
     if (isCsvError(error)) {
-      report(typeof error.lines === 'number' ? error.lines : 1, error.message);
-      return { rows, errors };
+      report(
+        state,
+        lineOffset + (typeof error.lines === 'number' ? error.lines : 1),
+        error.message,
+      );
+      return null;
     }
     throw error;
   }
 
   const header = records[0];
-  if (header === undefined) {
-    report(1, 'the file is empty: expected a header with id,text,complaint');
-    return { rows, errors };
+  if (state.columns === null) {
+    if (header === undefined) {
+      report(state, 1, 'the file is empty: expected a header with id,text,complaint');
+      return null;
+    }
+    const columns = header.record.map((name) => name.trim().toLowerCase());
+    const missing = REQUIRED_COLUMNS.filter((name) => !columns.includes(name));
+    if (missing.length > 0) {
+      report(
+        state,
+        startLine(header.info.lines, header.raw),
+        `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+          `(found: ${columns.join(', ')})`,
+      );
+      return null;
+    }
+    state.columns = columns;
   }
-  const columns = header.record.map((name) => name.trim().toLowerCase());
-  const missing = REQUIRED_COLUMNS.filter((name) => !columns.includes(name));
-  if (missing.length > 0) {
-    report(
-      startLine(header.info.lines, header.raw),
-      `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-        `(found: ${columns.join(', ')})`,
-    );
-    return { rows, errors };
-  }
+  const { columns, seen } = state;
   const idAt = columns.indexOf('id');
   const textAt = columns.indexOf('text');
   const complaintAt = columns.indexOf('complaint');
   const categoryAt = columns.indexOf('category');
-  const seen = new Map<string, number>();
 
   for (const { record, raw, info } of records.slice(1)) {
-    const line = startLine(info.lines, raw);
+    const line = lineOffset + startLine(info.lines, raw);
     if (record.length !== columns.length) {
       report(
+        state,
         line,
         `expected ${columns.length} fields like the header, got ${record.length} (an unquoted comma or a missing field?)`,
       );
@@ -140,24 +168,24 @@ export function readLabeledCsv(text: string, source: string): LabeledCsv {
     const complaint = (record[complaintAt] ?? '').trim();
     const category = categoryAt < 0 ? '' : (record[categoryAt] ?? '').trim();
     if (id === '') {
-      report(line, 'id is empty');
+      report(state, line, 'id is empty');
       continue;
     }
     const firstLine = seen.get(id);
     if (firstLine !== undefined) {
-      report(line, `id ${shown(id)} already appeared on line ${firstLine}`);
+      report(state, line, `id ${shown(id)} already appeared on line ${firstLine}`);
       continue;
     }
     if (textValue.trim() === '') {
-      report(line, `text is empty (id ${shown(id)})`);
+      report(state, line, `text is empty (id ${shown(id)})`);
       continue;
     }
     if (complaint !== '0' && complaint !== '1') {
-      report(line, `complaint must be 1 or 0, got ${shown(complaint)} (id ${shown(id)})`);
+      report(state, line, `complaint must be 1 or 0, got ${shown(complaint)} (id ${shown(id)})`);
       continue;
     }
     seen.set(id, line);
-    rows.push({
+    state.rows.push({
       id,
       text: textValue,
       complaint: complaint === '1' ? 1 : 0,
@@ -165,5 +193,27 @@ export function readLabeledCsv(text: string, source: string): LabeledCsv {
       line,
     });
   }
-  return { rows, errors };
+  return unclosedAt;
+}
+
+/**
+ * Reads a labeled CSV: a header with at least `id,text,complaint` (complaint is 1 or 0) and optionally
+ * `category`; other columns are ignored. A bad row never stops the read and is never dropped silently: it is
+ * returned in `errors` with the line it starts on. A quote that is never closed would swallow the rest of the
+ * file into one field; instead its line is reported and the lines after it are read again. `source` names the
+ * file in the errors.
+ */
+export function readLabeledCsv(text: string, source: string): LabeledCsv {
+  const state: ReadState = { source, rows: [], errors: [], columns: null, seen: new Map() };
+  const lines = text.split('\n');
+  let unclosedAt = readRecords(text, 0, state);
+  while (unclosedAt !== null && state.columns !== null) {
+    // The header again, then the lines after the broken one: reported lines stay the file's lines.
+    const rest = lines.slice(unclosedAt).join('\n');
+    if (rest.trim() === '') {
+      break;
+    }
+    unclosedAt = readRecords(`${lines[0] ?? ''}\n${rest}`, unclosedAt - 1, state);
+  }
+  return { rows: state.rows, errors: state.errors };
 }

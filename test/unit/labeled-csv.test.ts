@@ -91,9 +91,52 @@ describe('readLabeledCsv', () => {
 
     const result = readLabeledCsv(text, SOURCE);
 
-    expect(result.rows.map((row) => row.id)).toEqual(['1', '2']);
+    expect(result.rows.map((row) => row.id)).toEqual(['1', '2', '4']);
     expect(result.errors.map((error) => error.line)).toEqual([4]);
-    expect(result.errors[0]?.message).toContain('Quote Not Closed');
+    expect(result.errors[0]?.message).toMatch(
+      /^a quote opened on this line is never closed \(Quote Not Closed.*\): this line is skipped and the lines after it are read again as rows$/,
+    );
+  });
+
+  it('reads on after an unclosed quote, reporting every later problem at its own line', () => {
+    const text = [
+      'id,text,complaint',
+      '1,good,1',
+      '2,"never closed,1',
+      '3,fine,0',
+      '',
+      '4,bad label,yes',
+      '3,duplicate of line 4,1',
+      '5,last,0',
+    ].join('\n');
+
+    const result = readLabeledCsv(text, SOURCE);
+
+    expect(result.rows.map((row) => [row.id, row.line])).toEqual([
+      ['1', 2],
+      ['3', 4],
+      ['5', 8],
+    ]);
+    expect(result.errors.map((error) => [error.line, error.message.slice(0, 30)])).toEqual([
+      [3, 'a quote opened on this line is'],
+      [6, 'complaint must be 1 or 0, got '],
+      [7, 'id "3" already appeared on lin'],
+    ]);
+  });
+
+  it('ends a row at either line ending when a file mixes them', () => {
+    const text =
+      'id,text,complaint\r\n1,late again,1\r\n2,thanks,0\n3,"lost, my bag",1\n4,ok,0\r\n';
+
+    const result = readLabeledCsv(text, SOURCE);
+
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((row) => [row.id, row.text, row.line])).toEqual([
+      ['1', 'late again', 2],
+      ['2', 'thanks', 3],
+      ['3', 'lost, my bag', 4],
+      ['4', 'ok', 5],
+    ]);
   });
 
   it('reports every bad row, each with its own line', () => {
