@@ -132,13 +132,10 @@ function loadRuntimeOrExit(config: Readonly<Config>, modelOverride: string | nul
       templatesDir,
       config.brandName ? { brandNames: [config.brandName] } : undefined,
     );
-    const policy = loadPolicy(rulesDir, {
-      categories: rules.categories.map((category) => category.id),
-    });
+    const ruleCategories = rules.categories.map((category) => category.id);
+    const policy = loadPolicy(rulesDir, { categories: ruleCategories });
     // A relabel may name any category the classifier can give: the rules' and the trained model's.
-    const categories = [
-      ...new Set([...rules.categories.map((category) => category.id), ...modelCategories]),
-    ];
+    const categories = [...new Set([...ruleCategories, ...modelCategories])];
     return { classify, templates, policy, needsEncoder, categories };
   } catch (error) {
     if (error instanceof ConfigError) {

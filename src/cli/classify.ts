@@ -1,3 +1,4 @@
+import { SOURCES } from '../core/policy/types.js';
 import type { Classification, ClassifierInput, SourceId } from '../core/types.js';
 import type { CliIo } from './io.js';
 
@@ -25,8 +26,6 @@ function describe(text: string, result: Classification): string[] {
 /** What `earshot classify` may say about the mention besides its text. */
 export type MentionContext = Omit<ClassifierInput, 'text' | 'encoding' | 'engagement'>;
 
-const SOURCE_IDS: readonly SourceId[] = ['x-mentions', 'x-search', 'app-store', 'google-play'];
-
 /**
  * The mention around the text from `earshot classify`'s options, or what is wrong with them.
  *
@@ -42,9 +41,9 @@ export function mentionContext(options: {
   thread?: readonly string[];
 }): { context: MentionContext } | { error: string } {
   const source = (options.source ?? 'x-mentions') as SourceId;
-  if (!SOURCE_IDS.includes(source)) {
+  if (!(SOURCES as readonly SourceId[]).includes(source)) {
     return {
-      error: `--source must be one of ${SOURCE_IDS.join(', ')} (got ${JSON.stringify(options.source)})`,
+      error: `--source must be one of ${SOURCES.join(', ')} (got ${JSON.stringify(options.source)})`,
     };
   }
   if (options.lang !== undefined && !/^[a-z]{2,3}(?:[-_][a-z0-9]{1,8})*$/i.test(options.lang)) {

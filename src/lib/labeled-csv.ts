@@ -205,8 +205,8 @@ function readRecords(text: string, lineOffset: number, state: ReadState): number
  */
 export function readLabeledCsv(text: string, source: string): LabeledCsv {
   const state: ReadState = { source, rows: [], errors: [], columns: null, seen: new Map() };
-  const lines = text.split('\n');
   let unclosedAt = readRecords(text, 0, state);
+  const lines = unclosedAt === null ? [] : text.split('\n');
   while (unclosedAt !== null && state.columns !== null) {
     // The header again, then the lines after the broken one: reported lines stay the file's lines.
     const rest = lines.slice(unclosedAt).join('\n');

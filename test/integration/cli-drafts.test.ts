@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDraftAction, runDraftsList, runDraftsShow } from '../../src/cli/drafts.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../helpers/cli-io.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;
@@ -9,18 +9,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function captureIo(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (line) => lines.push(line),
-    err: (line) => errors.push(line),
-    isTTY: false,
-  };
-}
 
 describe('earshot drafts', () => {
   it('lists each waiting draft with its id, source post id, severity, deadline and text; approves one', async () => {

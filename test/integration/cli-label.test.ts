@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLabel } from '../../src/cli/label.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../helpers/cli-io.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;
@@ -9,18 +9,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function captureIo(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (line) => lines.push(line),
-    err: (line) => errors.push(line),
-    isTTY: false,
-  };
-}
 
 describe('earshot label', () => {
   const knownCategories = ['billing', 'delivery', 'Late Flight'];

@@ -401,10 +401,14 @@ describe('X mentions → first replies (real Redis, real client, sandbox over HT
                 findReply: async (request) => {
                   readsAt.push(Date.now());
                   if (readsAt.length === 1) {
+                    // Looked at while the draft waits for the reset, two seconds ahead.
+                    setTimeout(() => {
+                      void app!.context.queues.send['x:post'].getRateLimitTtl().then((ttl) => {
+                        queueLimitedWhileWaiting = ttl;
+                      });
+                    }, 500);
                     return rateLimited.findReply(request);
                   }
-                  queueLimitedWhileWaiting =
-                    await app!.context.queues.send['x:post'].getRateLimitTtl();
                   return real.findReply(request);
                 },
               },

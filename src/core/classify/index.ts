@@ -98,7 +98,7 @@ export function createClassifier(rules: ClassifierRules): BuiltinClassifier {
       const chosen = category === null ? undefined : categoryById.get(category);
       if (
         chosen !== undefined &&
-        (categoryRule === undefined || !ownCategory || chosen.severity < categoryRule.severity)
+        (categoryRule === undefined || chosen.severity < categoryRule.severity)
       ) {
         categoryRule = chosen;
       }
